@@ -1,0 +1,252 @@
+package dev.scoreflow.checkpoint;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import dev.scoreflow.model.ParameterStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The checkpoints/ folder of a run: one folder per checkpoint, {@code step-NNNNNNNN}. A checkpoint
+ * is written into a temporary folder, every file flushed to disk, the manifest written last, and
+ * only then renamed into place, so a crash at any instant leaves the previous checkpoint intact.
+ */
+public final class CheckpointStore {
+  private static final Logger LOG = LogManager.getLogger(CheckpointStore.class);
+  private static final Pattern NAME = Pattern.compile("step-(\\d{8,})");
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+
+  public static final String MODEL = "model.ndlist";
+  public static final String EMA = "ema.ndlist";
+  public static final String ADAM_M = "adam-m.ndlist";
+  public static final String ADAM_V = "adam-v.ndlist";
+  public static final String STATE = "state.json";
+
+  private final Path dir;
+
+  public CheckpointStore(Path dir) {
+    this.dir = dir;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public static String folderName(long step) {
+    return String.format("step-%08d", step);
+  }
+
+  /** Writes a complete checkpoint and returns its folder. */
+  public Path write(CheckpointState state, ParameterStore model, ParameterStore ema,
+      ParameterStore adamM, ParameterStore adamV) throws IOException {
+    Files.createDirectories(dir);
+    String name = folderName(state.step);
+    Path tmp = dir.resolve(".tmp-" + name);
+    deleteTree(tmp);
+    Files.createDirectories(tmp);
+    List<String> files = new ArrayList<>();
+    writeArrays(tmp, MODEL, model, files);
+    writeArrays(tmp, EMA, ema, files);
+    writeArrays(tmp, ADAM_M, adamM, files);
+    writeArrays(tmp, ADAM_V, adamV, files);
+    writeDurably(tmp.resolve(STATE), GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
+    files.add(STATE);
+    writeDurably(tmp.resolve(Manifest.FILE),
+        Manifest.of(tmp, files).toJson().getBytes(StandardCharsets.UTF_8));
+    syncDirectory(tmp);
+    Path target = dir.resolve(name);
+    Path old = null;
+    if (Files.exists(target)) {
+      old = dir.resolve(".old-" + name);
+      deleteTree(old);
+      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    syncDirectory(dir);
+    if (old != null) {
+      deleteTree(old);
+    }
+    return target;
+  }
+
+  private static void writeArrays(Path folder, String file, ParameterStore store, List<String> files)
+      throws IOException {
+    if (store == null) {
+      return;
+    }
+    writeDurably(folder.resolve(file), store.toNDList().encode());
+    files.add(file);
+  }
+
+  /** Writes bytes and forces them to the disk before returning. */
+  public static void writeDurably(Path file, byte[] bytes) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+  }
+
+  static void syncDirectory(Path d) {
+    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot sync a directory; the rename is still atomic.
+      LOG.debug("cannot fsync directory {}: {}", d, e.getMessage());
+    }
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(q);
+      }
+    }
+  }
+
+  /** Checkpoint folders (valid or not), newest step first. Temporary folders are ignored. */
+  public List<Path> list() {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        if (Files.isDirectory(p) && NAME.matcher(p.getFileName().toString()).matches()) {
+          out.add(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(dir + ": cannot list checkpoints (" + e.getMessage() + ")");
+    }
+    out.sort(Comparator.comparingLong(CheckpointStore::stepOf).reversed());
+    return out;
+  }
+
+  public static long stepOf(Path folder) {
+    Matcher m = NAME.matcher(folder.getFileName().toString());
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  /**
+   * The newest checkpoint whose manifest verifies. Invalid newer ones are reported by name and
+   * skipped; none valid is an error, never a silent fresh start.
+   */
+  public Path newestValid() {
+    List<Path> all = list();
+    if (all.isEmpty()) {
+      throw new CheckpointException(dir + ": no checkpoints found");
+    }
+    StringBuilder problems = new StringBuilder();
+    for (Path p : all) {
+      try {
+        Manifest.verify(p);
+        return p;
+      } catch (CheckpointException e) {
+        LOG.warn("Skipping invalid checkpoint: {}", e.getMessage());
+        problems.append("\n  ").append(e.getMessage());
+      }
+    }
+    throw new CheckpointException(dir + ": no valid checkpoint among " + all.size() + ":" + problems);
+  }
+
+  /** Reads state.json of a verified checkpoint folder. */
+  public static CheckpointState readState(Path folder) {
+    Path f = folder.resolve(STATE);
+    try {
+      CheckpointState s = GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8),
+          CheckpointState.class);
+      if (s == null || s.config == null) {
+        throw new CheckpointException(f + ": missing step or config");
+      }
+      return s;
+    } catch (IOException | JsonParseException e) {
+      throw new CheckpointException(f + ": unreadable (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * Decodes one weights file into a store shaped like {@code layout} (names and shapes must
+   * match; the message names the file and the first mismatch).
+   */
+  public static ParameterStore readArrays(Path file, ParameterStore layout, NDManager manager) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new CheckpointException(file + ": unreadable (" + e.getMessage() + ")");
+    }
+    ParameterStore out = new ParameterStore(manager);
+    try {
+      NDList list = NDList.decode(out.manager(), bytes);
+      for (NDArray a : list) {
+        if (a.getName() == null) {
+          throw new CheckpointException(file + ": an array has no name");
+        }
+        out.put(a.getName(), a.toDevice(manager.getDevice(), false));
+      }
+      layout.checkSameLayout(out, file.toString());
+    } catch (CheckpointException e) {
+      out.close();
+      throw e;
+    } catch (RuntimeException e) {
+      out.close();
+      throw new CheckpointException(file + ": not a scoreflow weights file or does not match the"
+          + " model (" + e.getMessage() + ")", e);
+    }
+    return out;
+  }
+
+  /**
+   * Deletes all but the newest {@code keep} valid checkpoints, sparing multiples of {@code
+   * keepEvery}. Only verified checkpoints count towards {@code keep}, so a corrupt newer folder
+   * never causes the last good one to be deleted; invalid folders are left for inspection.
+   */
+  public void prune(int keep, long keepEvery) throws IOException {
+    if (keep <= 0) {
+      return;
+    }
+    int kept = 0;
+    for (Path p : list()) {
+      long step = stepOf(p);
+      if (kept < keep) {
+        try {
+          Manifest.verify(p);
+          kept++;
+        } catch (CheckpointException e) {
+          LOG.warn("Not counting invalid checkpoint towards --keep: {}", e.getMessage());
+        }
+        continue;
+      }
+      if (keepEvery > 0 && step % keepEvery == 0) {
+        continue;
+      }
+      deleteTree(p);
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package dev.scoreflow.engine;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The one place that starts the PyTorch engine and chooses the device.
+ *
+ * <p>DJL reads its offline and telemetry switches when the engine class loads, so {@link
+ * #configureOffline(Path)} must run before any other DJL call (see shared/DJL-NOTES.md).
+ */
+public final class ScoreflowEngine {
+  private static final Logger LOG = LogManager.getLogger(ScoreflowEngine.class);
+  public static final String ENGINE_NAME = "PyTorch";
+
+  private ScoreflowEngine() {}
+
+  /** Default folder for the unpacked libtorch natives (~470 MB). */
+  public static Path defaultCacheDir() {
+    String env = System.getenv("SCOREFLOW_CACHE_DIR");
+    if (env != null && !env.isBlank()) {
+      return Paths.get(env);
+    }
+    String djl = System.getenv("DJL_CACHE_DIR");
+    if (djl != null && !djl.isBlank()) {
+      return Paths.get(djl);
+    }
+    return Paths.get(System.getProperty("user.home"), ".cache", "scoreflow", "djl");
+  }
+
+  /**
+   * Keeps DJL off the network: no model-zoo downloads, no native downloads, no telemetry.
+   * Also points DJL's native cache at {@code cacheDir} (null = {@link #defaultCacheDir()}).
+   */
+  public static void configureOffline(Path cacheDir) {
+    System.setProperty("ai.djl.offline", "true");
+    System.setProperty("OPT_OUT_TRACKING", "true");
+    Path dir = cacheDir != null ? cacheDir : defaultCacheDir();
+    if (System.getProperty("DJL_CACHE_DIR") == null) {
+      System.setProperty("DJL_CACHE_DIR", dir.toString());
+    }
+    if (System.getProperty("ENGINE_CACHE_DIR") == null) {
+      System.setProperty("ENGINE_CACHE_DIR", dir.toString());
+    }
+  }
+
+  /** Sets the intra-op thread count; 0 means the number of cores available to the JVM. */
+  public static void configureThreads(int threads) {
+    int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+    // Inter-op parallelism only helps graphs with independent branches; we run ops one by one.
+    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    if (engineLoaded) {
+      JniUtils.setNumThreads(n);
+    }
+  }
+
+  private static volatile boolean engineLoaded;
+
+  /** Loads the engine (after {@link #configureOffline}) and returns it. */
+  public static synchronized Engine engine() {
+    if (System.getProperty("ai.djl.offline") == null) {
+      configureOffline(null);
+    }
+    Engine e = Engine.getEngine(ENGINE_NAME);
+    engineLoaded = true;
+    return e;
+  }
+
+  /** Seeds PyTorch's generator and DJL's Java RNG; seeded CPU runs are bit-reproducible. */
+  public static void seed(long seed) {
+    engine().setRandomSeed((int) (seed ^ (seed >>> 32)));
+  }
+
+  /**
+   * Resolves a {@code --device} value: {@code auto} (first GPU if any, else CPU), {@code cpu},
+   * {@code gpu} (= gpu:0) or {@code gpu:N}. Fails with a message naming the flag when the
+   * requested GPU does not exist.
+   */
+  public static Device chooseDevice(String spec) {
+    Engine e = engine();
+    int gpus = e.getGpuCount();
+    String s = spec == null ? "auto" : spec.trim().toLowerCase();
+    Device d;
+    if (s.equals("auto")) {
+      d = gpus > 0 ? Device.gpu(0) : Device.cpu();
+    } else if (s.equals("cpu")) {
+      d = Device.cpu();
+    } else if (s.equals("gpu") || s.startsWith("gpu:")) {
+      int id = 0;
+      if (s.startsWith("gpu:")) {
+        try {
+          id = Integer.parseInt(s.substring(4));
+        } catch (NumberFormatException ex) {
+          throw new IllegalArgumentException(
+              "--device: expected auto, cpu, gpu or gpu:N, got '" + spec + "'");
+        }
+      }
+      if (id < 0 || id >= gpus) {
+        throw new IllegalArgumentException(
+            "--device " + spec + ": no such GPU (found " + gpus + " GPU(s); use --device cpu or auto)");
+      }
+      d = Device.gpu(id);
+    } else {
+      throw new IllegalArgumentException(
+          "--device: expected auto, cpu, gpu or gpu:N, got '" + spec + "'");
+    }
+    LOG.info("Device: {} (requested '{}', {} GPU(s) found, {} intra-op threads)",
+        d, s, gpus, JniUtils.getNumThreads());
+    return d;
+  }
+
+  /** Which native build the engine loaded: "cpu" or a CUDA flavour such as "cu121". */
+  public static String nativeFlavor() {
+    engine();
+    String lib = System.getProperty("PYTORCH_FLAVOR");
+    if (lib != null) {
+      return lib;
+    }
+    return ai.djl.util.cuda.CudaUtils.hasCuda() && engine().getGpuCount() > 0 ? "cu121" : "cpu";
+  }
+
+  public static int intraOpThreads() {
+    engine();
+    return JniUtils.getNumThreads();
+  }
+
+  public static int interOpThreads() {
+    engine();
+    return JniUtils.getNumInteropThreads();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.scoreflow.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A noise-prediction network eps_theta(x_t, t): a pure function of its parameters, input batch
+ * and per-sample times. Holding no weights itself, it runs equally with training or EMA weights.
+ */
+public interface EpsNetwork {
+
+  /** Architecture name stored in configs, e.g. {@code mlp} or {@code unet-s}. */
+  String architecture();
+
+  /** Shape of one data point, e.g. [2] or [1, 28, 28]. */
+  Shape dataShape();
+
+  /** Freshly initialised parameters (draws from the engine's seeded generator). */
+  ParameterStore initParameters(NDManager manager);
+
+  /** eps_theta for x of shape [B, dataShape...] and t of shape [B]. */
+  NDArray forward(ParameterStore params, NDArray x, NDArray t);
+}

@@ -1,0 +1,20 @@
+package dev.scoreflow.model;
+
+import ai.djl.ndarray.NDManager;
+import dev.scoreflow.train.TrainConfig;
+
+/** Builds the network a config names. */
+public final class Networks {
+  private Networks() {}
+
+  /** The network of {@code config}; {@code constants} owns its fixed arrays. */
+  public static EpsNetwork create(TrainConfig config, NDManager constants) {
+    switch (config.architecture) {
+      case "mlp":
+        return new ToyMlp(constants, config.width, 2);
+      default:
+        throw new IllegalArgumentException("unknown architecture '" + config.architecture
+            + "' (expected mlp)");
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.scoreflow.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+
+/** Small tensor functions the networks share; DJL 0.29 lacks some of them (DJL-NOTES.md). */
+public final class Ops {
+  private Ops() {}
+
+  /** SiLU(x) = x * sigmoid(x); faster than Activation.swish on DJL 0.29. */
+  public static NDArray silu(NDArray x) {
+    return x.mul(Activation.sigmoid(x));
+  }
+
+  /** y = x W^T + b with the parameters NAME.w, NAME.b. */
+  public static NDArray linear(ParameterStore p, String name, NDArray x) {
+    return Linear.linear(x, p.get(name + ".w"), p.get(name + ".b")).singletonOrThrow();
+  }
+
+  /** The frequencies f_i = exp(-ln(10000) i / half), i = 0..half-1, of the sinusoidal embedding. */
+  public static NDArray sinusoidalFrequencies(NDManager m, int dim) {
+    int half = dim / 2;
+    return m.arange(0, half, 1, DataType.FLOAT32).mul(-Math.log(10000.0) / half).exp();
+  }
+
+  /**
+   * [sin(t*1000*f_i), cos(t*1000*f_i)] for t of shape [B]: the reference's embedding
+   * (shared/peer/README.md), shape [B, dim].
+   */
+  public static NDArray sinusoidal(NDArray t, NDArray freqs) {
+    NDArray arg = t.mul(1000f).expandDims(1).mul(freqs.expandDims(0));
+    return NDArrays.concat(new ai.djl.ndarray.NDList(arg.sin(), arg.cos()), 1);
+  }
+}

@@ -1,0 +1,133 @@
+package dev.scoreflow.oracle;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.model.NoisePredictor;
+import dev.scoreflow.schedule.NoiseProcess;
+
+/**
+ * Exact noise prediction for isotropic Gaussian-mixture data (THEORY.md, "Oracles"): if p_0 =
+ * sum_k w_k N(mu_k, s_k^2 I) then p_t = sum_k w_k N(a mu_k, (a^2 s_k^2 + b^2) I), whose score is
+ * -sum_k r_k (x - a mu_k) / v_k with responsibilities r; the ideal eps is -b times the score.
+ */
+public final class GaussianMixtureOracle implements NoisePredictor {
+  private final NoiseProcess process;
+  private final NDArray means; // [K, D]
+  private final double[] stds;
+  private final double[] weights;
+
+  /** means [K, D] (kept by reference), one standard deviation and one weight per component. */
+  public GaussianMixtureOracle(NoiseProcess process, NDArray means, double[] stds, double[] weights) {
+    this.process = process;
+    this.means = means;
+    this.stds = stds.clone();
+    this.weights = weights.clone();
+  }
+
+  /** The gmm8 data set: 8 equal weights, centres 2 (cos k pi/4, sin k pi/4), std 0.15. */
+  public static GaussianMixtureOracle gmm8(NoiseProcess process, NDManager manager) {
+    float[] mu = new float[16];
+    for (int k = 0; k < 8; k++) {
+      mu[2 * k] = (float) (2 * Math.cos(k * Math.PI / 4));
+      mu[2 * k + 1] = (float) (2 * Math.sin(k * Math.PI / 4));
+    }
+    double[] s = new double[8];
+    double[] w = new double[8];
+    java.util.Arrays.fill(s, 0.15);
+    java.util.Arrays.fill(w, 1.0 / 8);
+    return new GaussianMixtureOracle(process, manager.create(mu, new Shape(8, 2)), s, w);
+  }
+
+  /** A single Gaussian N(mu, s^2 I), a one-component mixture. */
+  public static GaussianMixtureOracle single(NoiseProcess process, NDArray mean, double std) {
+    return new GaussianMixtureOracle(process, mean.reshape(1, -1), new double[] {std},
+        new double[] {1.0});
+  }
+
+  public NDArray means() {
+    return means;
+  }
+
+  /** Variances v_k = a^2 s_k^2 + b^2 of the components of p_t, shape [K]. */
+  private float[] variances(double t) {
+    double a = process.a(t);
+    double b = process.b(t);
+    float[] v = new float[stds.length];
+    for (int k = 0; k < v.length; k++) {
+      v[k] = (float) (a * a * stds[k] * stds[k] + b * b);
+    }
+    return v;
+  }
+
+  /** Log responsibilities' logits and the offsets x - a mu_k: returns {logits [N,K], diff [N,K,D]}. */
+  private NDArray[] parts(NDArray x, double t) {
+    NDManager m = x.getManager();
+    double a = process.a(t);
+    int dim = (int) means.getShape().get(1);
+    float[] v = variances(t);
+    float[] logNorm = new float[v.length];
+    for (int k = 0; k < v.length; k++) {
+      logNorm[k] = (float) (Math.log(weights[k]) - 0.5 * dim * Math.log(2 * Math.PI * v[k]));
+    }
+    NDArray var = m.create(v);
+    NDArray diff = x.expandDims(1).sub(means.toDevice(x.getDevice(), false).mul(a).expandDims(0));
+    NDArray logits = diff.square().sum(new int[] {2}).div(var.mul(-2)).add(m.create(logNorm));
+    return new NDArray[] {logits, diff, var};
+  }
+
+  @Override
+  public NDArray predict(NDArray x, double t) {
+    NDArray[] p = parts(x, t);
+    NDArray r = p[0].softmax(1); // [N, K]
+    // eps = b * sum_k r_k diff_k / v_k
+    NDArray w = r.div(p[2]).expandDims(2);
+    return p[1].mul(w).sum(new int[] {1}).muli((float) process.b(t));
+  }
+
+  /** log p_t(x) for each row of x, shape [N] (exact, in nats). */
+  public NDArray logDensity(NDArray x, double t) {
+    NDArray logits = parts(x, t)[0];
+    NDArray max = logits.max(new int[] {1}, true);
+    return logits.sub(max).exp().sum(new int[] {1}).log().add(max.squeeze(1));
+  }
+
+  /** Index of the nearest centre for each row of x, as int64 [N]. */
+  public NDArray nearestComponent(NDArray x) {
+    NDArray d = x.expandDims(1).sub(means.toDevice(x.getDevice(), false).expandDims(0))
+        .square().sum(new int[] {2});
+    return d.argMin(1);
+  }
+
+  /** n exact draws from p_0 on {@code manager} (engine's seeded generator). */
+  public NDArray sampleData(NDManager manager, int n) {
+    int k = weights.length;
+    double[] cum = new double[k];
+    double acc = 0;
+    for (int i = 0; i < k; i++) {
+      acc += weights[i];
+      cum[i] = acc;
+    }
+    NDArray u = manager.randomUniform(0f, 1f, new Shape(n, 1));
+    NDArray idx = u.gte(manager.create(toFloat(cum)).expandDims(0)).sum(new int[] {1})
+        .toType(DataType.INT64, false).minimum(k - 1);
+    NDArray centres = means.toDevice(manager.getDevice(), false).get(idx);
+    NDArray std = manager.create(toFloat(stds)).get(idx).expandDims(1);
+    return centres.add(manager.randomNormal(centres.getShape()).mul(std));
+  }
+
+  /** n exact draws from p_t: a x_0 + b eps. */
+  public NDArray sampleMarginal(NDManager manager, int n, double t) {
+    NDArray x0 = sampleData(manager, n);
+    return x0.mul(process.a(t)).addi(manager.randomNormal(x0.getShape()).muli(process.b(t)));
+  }
+
+  private static float[] toFloat(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) d[i];
+    }
+    return f;
+  }
+}

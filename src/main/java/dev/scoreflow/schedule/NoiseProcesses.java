@@ -1,0 +1,30 @@
+package dev.scoreflow.schedule;
+
+import java.util.List;
+
+/** Looks up noise processes by their command-line names. */
+public final class NoiseProcesses {
+  public static final List<String> NAMES = List.of("vp-linear", "vp-cosine", "ve", "ddpm");
+
+  private NoiseProcesses() {}
+
+  /**
+   * The process of a name. {@code veSigmaMax} sets VE's largest noise scale (about the data's
+   * diameter); the other processes ignore it.
+   */
+  public static NoiseProcess byName(String name, double veSigmaMax) {
+    switch (name) {
+      case "vp-linear":
+        return new VpLinear();
+      case "vp-cosine":
+        return new VpCosine();
+      case "ve":
+        return new Ve(0.01, veSigmaMax);
+      case "ddpm":
+        return new DiscreteVp();
+      default:
+        throw new IllegalArgumentException(
+            "--schedule: unknown noise process '" + name + "', expected one of " + NAMES);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.scoreflow.schedule;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Variance-exploding process (NCSN, THEORY.md table): a = 1, b(t) = smin (smax/smin)^t,
+ * f = 0, g^2 = d(b^2)/dt = 2 b^2 ln(smax/smin).
+ */
+public final class Ve implements NoiseProcess {
+  private final double smin;
+  private final double smax;
+  private final double logRatio;
+
+  public Ve() {
+    this(0.01, 50.0);
+  }
+
+  public Ve(double smin, double smax) {
+    if (!(smin > 0 && smax > smin)) {
+      throw new IllegalArgumentException("ve needs 0 < smin < smax, got " + smin + ", " + smax);
+    }
+    this.smin = smin;
+    this.smax = smax;
+    this.logRatio = Math.log(smax / smin);
+  }
+
+  @Override
+  public String name() {
+    return "ve";
+  }
+
+  @Override
+  public double a(double t) {
+    return 1.0;
+  }
+
+  @Override
+  public double b(double t) {
+    return smin * Math.exp(t * logRatio);
+  }
+
+  @Override
+  public double f(double t) {
+    return 0.0;
+  }
+
+  @Override
+  public double g2(double t) {
+    double b = b(t);
+    return 2 * b * b * logRatio;
+  }
+
+  @Override
+  public double lambda(double t) {
+    return b(t);
+  }
+
+  @Override
+  public double tOfLambda(double lambda) {
+    return Math.log(lambda / smin) / logRatio;
+  }
+
+  public double smax() {
+    return smax;
+  }
+
+  @Override
+  public NDArray a(NDArray t) {
+    return t.onesLike();
+  }
+
+  @Override
+  public NDArray b(NDArray t) {
+    return t.mul(logRatio).exp().mul(smin);
+  }
+}

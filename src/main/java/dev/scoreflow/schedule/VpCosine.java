@@ -1,0 +1,79 @@
+package dev.scoreflow.schedule;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Variance-preserving cosine process (THEORY.md table): a(t) = cos((t+s)/(1+s) pi/2) /
+ * cos(s/(1+s) pi/2), b = sqrt(1 - a^2). Since a(1) = 0, sampling starts at {@link #tMax()} < 1.
+ */
+public final class VpCosine implements NoiseProcess {
+  private final double s;
+  private final double tMax;
+  private final double a0;
+
+  public VpCosine() {
+    this(0.008, 0.999);
+  }
+
+  public VpCosine(double s, double tMax) {
+    if (s < 0 || !(tMax > 0 && tMax < 1)) {
+      throw new IllegalArgumentException("vp-cosine needs s >= 0 and 0 < tMax < 1");
+    }
+    this.s = s;
+    this.tMax = tMax;
+    this.a0 = Math.cos(s / (1 + s) * Math.PI / 2);
+  }
+
+  @Override
+  public String name() {
+    return "vp-cosine";
+  }
+
+  private double angle(double t) {
+    return (t + s) / (1 + s) * Math.PI / 2;
+  }
+
+  @Override
+  public double a(double t) {
+    return Math.cos(angle(t)) / a0;
+  }
+
+  @Override
+  public double b(double t) {
+    double a = a(t);
+    return Math.sqrt(Math.max(0.0, (1 - a) * (1 + a)));
+  }
+
+  @Override
+  public double f(double t) {
+    return -Math.tan(angle(t)) * Math.PI / (2 * (1 + s));
+  }
+
+  @Override
+  public double g2(double t) {
+    // b^2 = 1 - a^2 gives d(b^2)/dt = -2 f a^2, so g^2 = -2 f (a^2 + b^2) = -2 f.
+    return -2 * f(t);
+  }
+
+  @Override
+  public double tOfLambda(double lambda) {
+    double a = 1 / Math.sqrt(1 + lambda * lambda);
+    return Math.acos(a * a0) * 2 * (1 + s) / Math.PI - s;
+  }
+
+  @Override
+  public double tMax() {
+    return tMax;
+  }
+
+  @Override
+  public NDArray a(NDArray t) {
+    return t.add(s).mul(Math.PI / (2 * (1 + s))).cos().div(a0);
+  }
+
+  @Override
+  public NDArray b(NDArray t) {
+    NDArray a = a(t);
+    return a.square().neg().add(1).maximum(0).sqrt();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.scoreflow.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.model.EpsNetwork;
+import dev.scoreflow.model.ParameterStore;
+import dev.scoreflow.schedule.NoiseProcess;
+
+/**
+ * Conditional (denoising) score matching in its eps form (THEORY.md, "Training"): draw t and
+ * eps, form x_t = a(t) x_0 + b(t) eps, and return the mean of (eps_theta(x_t, t) - eps)^2.
+ */
+public final class DiffusionObjective {
+  private final NoiseProcess process;
+  private final double tMin;
+  private final int discreteSteps; // 0 = continuous time
+
+  public DiffusionObjective(NoiseProcess process, double tMin, int discreteSteps) {
+    this.process = process;
+    this.tMin = tMin;
+    this.discreteSteps = discreteSteps;
+  }
+
+  public static DiffusionObjective of(TrainConfig c, NoiseProcess process) {
+    return new DiffusionObjective(process, c.tMin,
+        c.timeSampling.equals("discrete") ? c.discreteSteps : 0);
+  }
+
+  /** Times for a batch: U(tMin, 1), or i/N with i uniform on {1..N}. */
+  public NDArray sampleTimes(NDManager m, int batch) {
+    if (discreteSteps > 0) {
+      return m.randomInteger(1, discreteSteps + 1, new Shape(batch), DataType.INT32)
+          .toType(DataType.FLOAT32, false).divi(discreteSteps);
+    }
+    return m.randomUniform((float) tMin, 1f, new Shape(batch));
+  }
+
+  /** The loss for one batch x0; draws its own t and eps. */
+  public NDArray loss(EpsNetwork net, ParameterStore params, NDArray x0) {
+    NDManager m = x0.getManager();
+    int batch = (int) x0.getShape().get(0);
+    NDArray t = sampleTimes(m, batch);
+    NDArray eps = m.randomNormal(x0.getShape());
+    Shape bcast = broadcastShape(x0.getShape());
+    NDArray xt = x0.mul(process.a(t).reshape(bcast)).add(eps.mul(process.b(t).reshape(bcast)));
+    NDArray pred = net.forward(params, xt, t);
+    return pred.sub(eps).square().mean();
+  }
+
+  /** [B, 1, 1, ...] so per-example scalars broadcast over an example's dimensions. */
+  static Shape broadcastShape(Shape x) {
+    long[] s = new long[x.dimension()];
+    java.util.Arrays.fill(s, 1);
+    s[0] = x.get(0);
+    return new Shape(s);
+  }
+}

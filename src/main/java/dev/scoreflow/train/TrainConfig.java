@@ -1,0 +1,111 @@
+package dev.scoreflow.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Everything that defines a training run, stored as config.json in the run folder and in every
+ * checkpoint. Field names are the JSON keys; defaults give a good 2-D model.
+ */
+public final class TrainConfig {
+  public static final int FORMAT_VERSION = 1;
+
+  public int formatVersion = FORMAT_VERSION;
+  /** Data set: a 2-D name (gmm8, moons, ...) or an image set. */
+  public String data = "gmm8";
+  public String dataDir = null;
+  /** Network: {@code mlp} for 2-D, {@code unet-s} for 28x28 images. */
+  public String architecture = "mlp";
+  public int width = 256;
+  public String schedule = "vp-linear";
+  /** VE's largest noise scale; about the data's diameter. */
+  public double veSigmaMax = 10.0;
+  /** {@code continuous}: t ~ U(tMin, 1); {@code discrete}: t = i/N, i ~ U{1..N} (DDPM). */
+  public String timeSampling = "continuous";
+  public int discreteSteps = 1000;
+  public double tMin = 1e-3;
+  public long steps = 3000;
+  public int batch = 1024;
+  public double lr = 2e-3;
+  public int warmup = 100;
+  /** {@code constant} or {@code cosine} (to 0 at the last step), after the warm-up. */
+  public String lrSchedule = "cosine";
+  public double weightDecay = 0.0;
+  /** Global gradient-norm clip; 0 turns it off. */
+  public double gradClip = 1.0;
+  public double emaDecay = 0.995;
+  public long seed = 0;
+  public long checkpointEvery = 0;
+  /** Keep the newest K valid checkpoints (0 keeps all) ... */
+  public int keep = 3;
+  /** ... and every checkpoint whose step is a multiple of this (0: none). */
+  public long keepEvery = 0;
+  public int logEvery = 10;
+  public long sampleEvery = 0;
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+
+  public String toJson() {
+    return GSON.toJson(this);
+  }
+
+  public static TrainConfig fromJson(String json, String source) {
+    try {
+      TrainConfig c = GSON.fromJson(json, TrainConfig.class);
+      if (c == null) {
+        throw new IllegalArgumentException(source + ": empty config");
+      }
+      if (c.formatVersion != FORMAT_VERSION) {
+        throw new IllegalArgumentException(source + ": config format version " + c.formatVersion
+            + ", this scoreflow reads version " + FORMAT_VERSION);
+      }
+      return c;
+    } catch (JsonParseException e) {
+      throw new IllegalArgumentException(source + ": not a valid config JSON (" + e.getMessage() + ")");
+    }
+  }
+
+  public static TrainConfig read(Path file) {
+    try {
+      return fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read config (" + e.getMessage() + ")");
+    }
+  }
+
+  public TrainConfig copy() {
+    return fromJson(toJson(), "copy");
+  }
+
+  /** Checks value ranges; messages name the flag a user would change. */
+  public void validate() {
+    require(steps >= 1, "--steps must be at least 1, got " + steps);
+    require(batch >= 1, "--batch must be at least 1, got " + batch);
+    require(lr > 0, "--lr must be positive, got " + lr);
+    require(warmup >= 0, "--warmup must be >= 0, got " + warmup);
+    require(emaDecay >= 0 && emaDecay < 1, "--ema-decay must lie in [0, 1), got " + emaDecay);
+    require(gradClip >= 0, "--grad-clip must be >= 0, got " + gradClip);
+    require(weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
+    require(tMin > 0 && tMin < 0.5, "--t-min must lie in (0, 0.5), got " + tMin);
+    require(width >= 8, "--width must be at least 8, got " + width);
+    require(logEvery >= 1, "--log-every must be at least 1, got " + logEvery);
+    require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
+    require(keep >= 0, "--keep must be >= 0, got " + keep);
+    require(keepEvery >= 0, "--keep-every must be >= 0, got " + keepEvery);
+    require(lrSchedule.equals("constant") || lrSchedule.equals("cosine"),
+        "--lr-schedule: expected constant or cosine, got '" + lrSchedule + "'");
+    require(timeSampling.equals("continuous") || timeSampling.equals("discrete"),
+        "--time: expected continuous or discrete, got '" + timeSampling + "'");
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

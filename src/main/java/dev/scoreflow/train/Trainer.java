@@ -1,0 +1,297 @@
+package dev.scoreflow.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.scoreflow.checkpoint.CheckpointException;
+import dev.scoreflow.checkpoint.CheckpointState;
+import dev.scoreflow.checkpoint.CheckpointStore;
+import dev.scoreflow.engine.ScoreflowEngine;
+import dev.scoreflow.model.EpsNetwork;
+import dev.scoreflow.model.Networks;
+import dev.scoreflow.model.ParameterStore;
+import dev.scoreflow.plot.LossCurve;
+import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.NoiseProcesses;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Trains eps_theta with the diffusion objective: Adam, global-norm clipping, EMA, warm-up and
+ * cosine learning rate, metrics.csv and checkpoints. Each step's random draws come from the engine
+ * generator reseeded with mix(seed, step), so a run resumed from step k draws exactly what an
+ * uninterrupted run draws at step k.
+ */
+public final class Trainer implements AutoCloseable {
+  private static final Logger LOG = LogManager.getLogger(Trainer.class);
+
+  private final TrainConfig config;
+  private final RunFolder run;
+  private final NDManager manager;
+  private final EpsNetwork net;
+  private final NoiseProcess process;
+  private final ParameterStore params;
+  private final Ema ema;
+  private final Adam adam;
+  private final TrainingData data;
+  private final DiffusionObjective objective;
+  private final List<double[]> lossHistory = new ArrayList<>();
+  private long step;
+  private double lastLr;
+
+  private Trainer(TrainConfig config, RunFolder run, Device device, TrainingData data,
+      CheckpointState resumeState, Path resumeFolder) {
+    config.validate();
+    this.config = config;
+    this.run = run;
+    this.manager = NDManager.newBaseManager(device);
+    this.net = Networks.create(config, manager);
+    this.process = NoiseProcesses.byName(config.schedule, config.veSigmaMax);
+    this.data = data;
+    this.objective = DiffusionObjective.of(config, process);
+    ScoreflowEngine.seed(config.seed);
+    ParameterStore init = net.initParameters(manager);
+    if (resumeFolder == null) {
+      this.params = init;
+      this.ema = new Ema(params, manager, config.emaDecay);
+      this.adam = new Adam(params, manager, config.weightDecay);
+      this.step = 0;
+    } else {
+      // Parameters are loaded before anything takes references to them (DJL-NOTES trap 1).
+      this.params = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.MODEL), init, manager);
+      this.ema = new Ema(params, manager, config.emaDecay);
+      try (ParameterStore e = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.EMA), init, manager);
+          ParameterStore m = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.ADAM_M), init, manager);
+          ParameterStore v = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.ADAM_V), init, manager)) {
+        ema.restore(e);
+        this.adam = new Adam(params, manager, config.weightDecay);
+        adam.restore(m, v, resumeState.optimizerSteps);
+      }
+      init.close();
+      this.step = resumeState.step;
+      this.lastLr = resumeState.lastLearningRate;
+    }
+    params.requireGradients();
+  }
+
+  /** A new run in {@code run}; refuses a folder that already holds checkpoints. */
+  public static Trainer start(TrainConfig config, RunFolder run, Device device) throws IOException {
+    config.validate();
+    if (!run.checkpoints().list().isEmpty()) {
+      throw new IllegalArgumentException("--out " + run.root() + " already holds checkpoints;"
+          + " add --resume to continue that run, or choose another --out");
+    }
+    Files.createDirectories(run.root());
+    CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
+    Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), null, null);
+    t.resetMetrics(0);
+    return t;
+  }
+
+  /**
+   * Continues a run from {@code checkpoint} (a checkpoint folder) or, when null, from the newest
+   * valid checkpoint of the run. {@code requested} and {@code explicit} carry the flags given now.
+   */
+  public static Trainer resume(RunFolder run, Path checkpoint, TrainConfig requested,
+      java.util.Set<String> explicit, Device device) throws IOException {
+    CheckpointStore store = run.checkpoints();
+    Path folder;
+    if (checkpoint != null) {
+      dev.scoreflow.checkpoint.Manifest.verify(checkpoint);
+      folder = checkpoint;
+    } else {
+      if (store.list().isEmpty()) {
+        throw new CheckpointException("--resume: " + store.dir() + " holds no checkpoints to resume from");
+      }
+      folder = store.newestValid();
+    }
+    CheckpointState state = CheckpointStore.readState(folder);
+    List<String> changes = new ArrayList<>();
+    TrainConfig config = ResumeConfig.merge(state.config, requested, explicit, changes);
+    LOG.info("Resuming from {} (step {})", folder, state.step);
+    for (String c : changes) {
+      LOG.info("Changed on resume: {}", c);
+    }
+    CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
+    Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), state, folder);
+    t.resetMetrics(state.step);
+    return t;
+  }
+
+  public TrainConfig config() {
+    return config;
+  }
+
+  public EpsNetwork network() {
+    return net;
+  }
+
+  public NoiseProcess process() {
+    return process;
+  }
+
+  public ParameterStore parameters() {
+    return params;
+  }
+
+  public ParameterStore emaWeights() {
+    return ema.weights();
+  }
+
+  public Adam optimizer() {
+    return adam;
+  }
+
+  public long step() {
+    return step;
+  }
+
+  /** The seed of step k's random draws: SplitMix64 of (seed, k). */
+  static long stepSeed(long seed, long step) {
+    long z = seed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /**
+   * Trains until {@code config.steps} or until {@code stop} turns true (checked after each step);
+   * then writes a checkpoint and returns its folder.
+   */
+  public Path run(TrainingListener listener, BooleanSupplier stop) throws IOException {
+    Engine engine = ScoreflowEngine.engine();
+    LearningRate schedule = LearningRate.of(config);
+    listener.started(step, config.steps);
+    LOG.info("Training {} on {}: {} parameters, steps {}..{}, batch {}", net.architecture(),
+        data.describe(), params.parameterCount(), step, config.steps, config.batch);
+    NDArray lossSum = manager.zeros(new ai.djl.ndarray.types.Shape());
+    int inWindow = 0;
+    long windowStart = System.nanoTime();
+    Path last = null;
+    long lastCheckpointStep = -1;
+    try (BufferedWriter metrics = Files.newBufferedWriter(run.metrics(), StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      while (step < config.steps && !stop.getAsBoolean()) {
+        ScoreflowEngine.seed(stepSeed(config.seed, step));
+        lastLr = schedule.at(step);
+        trainStep(engine, lossSum, lastLr);
+        step++;
+        inWindow++;
+        if (step % config.logEvery == 0 || step == config.steps) {
+          double loss = lossSum.getFloat() / inWindow;
+          double rate = inWindow / ((System.nanoTime() - windowStart) / 1e9);
+          metrics.write(String.format(Locale.ROOT, "%d,%.6g,%.6g%n", step, loss, lastLr));
+          metrics.flush();
+          lossHistory.add(new double[] {step, loss});
+          listener.logged(step, loss, lastLr, rate);
+          lossSum.subi(lossSum);
+          inWindow = 0;
+          windowStart = System.nanoTime();
+        }
+        if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {
+          last = checkpoint();
+          lastCheckpointStep = step;
+          listener.checkpointed(step, last);
+        }
+      }
+    } finally {
+      lossSum.close();
+    }
+    if (lastCheckpointStep != step) {
+      last = checkpoint();
+      listener.checkpointed(step, last);
+    }
+    if (!lossHistory.isEmpty()) {
+      LossCurve.write(run.lossPlot(), "training loss (" + config.data + ")", lossHistory);
+    }
+    listener.finished(step);
+    return last;
+  }
+
+  private void trainStep(Engine engine, NDArray lossSum, double lr) {
+    try (NDScope scope = new NDScope()) {
+      NDArray x0 = data.batch(manager, step, config.batch);
+      NDArray loss;
+      try (GradientCollector gc = engine.newGradientCollector()) {
+        loss = objective.loss(net, params, x0);
+        gc.backward(loss);
+      }
+      Map<String, NDArray> grads = new LinkedHashMap<>();
+      for (Map.Entry<String, NDArray> e : params.asMap().entrySet()) {
+        grads.put(e.getKey(), e.getValue().getGradient());
+      }
+      if (config.gradClip > 0) {
+        GradientClipping.clip(grads.values(), config.gradClip);
+      }
+      adam.step(params, grads, lr);
+      ema.update(params);
+      for (NDArray p : params.asMap().values()) {
+        JniUtils.zeroGrad((PtNDArray) p); // the collector never zeroes them (DJL-NOTES trap 3)
+      }
+      lossSum.addi(loss);
+    }
+  }
+
+  /** Writes a checkpoint of the current state, then prunes old ones per --keep. */
+  public Path checkpoint() throws IOException {
+    CheckpointState s = new CheckpointState();
+    s.step = step;
+    s.optimizerSteps = adam.stepCount();
+    s.lastLearningRate = lastLr;
+    s.config = config;
+    CheckpointStore store = run.checkpoints();
+    Path p = store.write(s, params, ema.weights(), adam.firstMoments(), adam.secondMoments());
+    store.prune(config.keep, config.keepEvery);
+    LOG.debug("Checkpoint written: {}", p);
+    return p;
+  }
+
+  /** Keeps metrics.csv rows up to {@code upTo} (all rows are dropped for a fresh run). */
+  private void resetMetrics(long upTo) throws IOException {
+    List<String> keep = new ArrayList<>();
+    keep.add("step,loss,lr");
+    Path f = run.metrics();
+    if (upTo > 0 && Files.exists(f)) {
+      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        String[] parts = line.split(",");
+        try {
+          long s = Long.parseLong(parts[0]);
+          if (s <= upTo) {
+            keep.add(line);
+            lossHistory.add(new double[] {s, Double.parseDouble(parts[1])});
+          }
+        } catch (NumberFormatException e) {
+          // header or a torn last line
+        }
+      }
+    }
+    try {
+      Files.write(f, keep, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(f + ": cannot write metrics", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
