@@ -48,6 +48,30 @@ public final class TrainConfig {
   public int logEvery = 10;
   public long sampleEvery = 0;
 
+  /** Image data set names; everything else is a 2-D set. */
+  public static boolean isImageData(String data) {
+    return data.equals("mnist") || data.equals("fashion-mnist") || data.startsWith("idx:");
+  }
+
+  /** Defaults that suit the data set: the MLP for 2-D points, UNet-S for 28x28 images. */
+  public static TrainConfig defaultsFor(String data) {
+    TrainConfig c = new TrainConfig();
+    c.data = data;
+    if (isImageData(data)) {
+      c.architecture = "unet-s";
+      c.batch = 128;
+      c.lr = 2e-4;
+      c.emaDecay = 0.999;
+      c.steps = 20000;
+      c.warmup = 500;
+      c.lrSchedule = "constant";
+      c.checkpointEvery = 500;
+      c.sampleEvery = 500;
+      c.logEvery = 10;
+    }
+    return c;
+  }
+
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
   public String toJson() {

@@ -1,0 +1,45 @@
+package dev.scoreflow.cli;
+
+import ai.djl.Device;
+import dev.scoreflow.engine.ScoreflowEngine;
+import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine.Option;
+
+/** Options every engine-using command shares; {@link #start()} is the only start-up path. */
+public final class GlobalOptions {
+  static volatile boolean verbose;
+
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu|gpu:N",
+      description = "Where every tensor lives (default: ${DEFAULT-VALUE}: first GPU, else CPU).")
+  String device;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Intra-op threads of PyTorch (default: all cores available).")
+  int threads;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Where the PyTorch natives are unpacked (default: $SCOREFLOW_CACHE_DIR, "
+          + "else $DJL_CACHE_DIR, else ~/.cache/scoreflow/djl).")
+  Path cacheDir;
+
+  @Option(names = {"-v", "--verbose"}, description = "Debug logging, including DJL's own.")
+  boolean verboseFlag;
+
+  /** Offline switches, threads and logging, then the engine and the device. */
+  Device start() {
+    verbose = verboseFlag;
+    if (verboseFlag) {
+      Configurator.setLevel("dev.scoreflow", Level.DEBUG);
+      Configurator.setLevel("ai.djl", Level.INFO);
+    }
+    if (threads < 0) {
+      throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+    }
+    ScoreflowEngine.configureOffline(cacheDir);
+    ScoreflowEngine.configureThreads(threads);
+    ScoreflowEngine.engine();
+    return ScoreflowEngine.chooseDevice(device);
+  }
+}

@@ -1,0 +1,183 @@
+package dev.scoreflow.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.checkpoint.LoadedModel;
+import dev.scoreflow.data.ToyData;
+import dev.scoreflow.engine.ScoreflowEngine;
+import dev.scoreflow.io.Npy;
+import dev.scoreflow.model.CountingPredictor;
+import dev.scoreflow.plot.ScatterPlot;
+import dev.scoreflow.sample.DdpmSampler;
+import dev.scoreflow.sample.Sampler;
+import dev.scoreflow.sample.Samplers;
+import dev.scoreflow.sample.StepObserver;
+import dev.scoreflow.sample.TimeGrid;
+import dev.scoreflow.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code scoreflow sample}: draws from a trained run or a shipped model with any sampler. */
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Sample from a trained run or model; writes a picture and optionally the raw samples.")
+final class SampleCommand implements Callable<Integer> {
+  static final class Source {
+    @Option(names = "--run", paramLabel = "DIR", description = "Run folder: uses its newest valid checkpoint.")
+    Path run;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model folder, e.g. models/mnist-unet-s.")
+    Path model;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "ddpm|ddim|ode|sde",
+      description = "Sampler (default: ${DEFAULT-VALUE}).")
+  String sampler;
+
+  @Option(names = "--steps", description = "Steps of the time grid (default 50; 1000 for ddpm).")
+  Integer steps;
+
+  @Option(names = "--eta", defaultValue = "0", description = "ddim: noise scale eta in [0, 1] (default: ${DEFAULT-VALUE}).")
+  double eta;
+
+  @Option(names = "--gamma", defaultValue = "1", description = "sde: sigma = gamma * g, gamma in [0, 1] (default: ${DEFAULT-VALUE}).")
+  double gamma;
+
+  @Option(names = "--solver", defaultValue = "heun", paramLabel = "euler|heun|rk4|rk45",
+      description = "ode: solver (default: ${DEFAULT-VALUE}).")
+  String solver;
+
+  @Option(names = "--rtol", defaultValue = "1e-5", description = "ode rk45: relative tolerance (default: ${DEFAULT-VALUE}).")
+  double rtol;
+
+  @Option(names = "--atol", defaultValue = "1e-5", description = "ode rk45: absolute tolerance (default: ${DEFAULT-VALUE}).")
+  double atol;
+
+  @Option(names = "--spacing", defaultValue = "uniform", paramLabel = "uniform|quadratic|logsnr",
+      description = "Time grid (default: ${DEFAULT-VALUE}).")
+  String spacing;
+
+  @Option(names = "--variance", defaultValue = "large", paramLabel = "large|posterior",
+      description = "ddpm: reverse variance beta_i or the posterior one (default: ${DEFAULT-VALUE}).")
+  String variance;
+
+  @Option(names = "--n", description = "Number of samples (default 5000 for 2-D, the grid size for images).")
+  Integer n;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the prior draw and sampler noise (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--t-min", description = "Where sampling stops (default: the run's t-min).")
+  Double tMin;
+
+  @Option(names = "--raw-weights", description = "Use the training weights instead of their EMA.")
+  boolean rawWeights;
+
+  @Option(names = "--out", defaultValue = "samples.png", paramLabel = "PNG", description = "Picture (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--npy", paramLabel = "FILE", description = "Also write the samples as float32 .npy.")
+  Path npy;
+
+  @Option(names = "--trajectory", paramLabel = "PNG", description = "Also draw a few sampling paths.")
+  Path trajectory;
+
+  @Mixin GlobalOptions global;
+
+  Samplers.Settings settings() {
+    Samplers.Settings s = new Samplers.Settings();
+    s.steps = steps != null ? steps : sampler.equals("ddpm") ? 1000 : 50;
+    s.eta = eta;
+    s.gamma = gamma;
+    s.solver = solver;
+    s.rtol = rtol;
+    s.atol = atol;
+    s.spacing = TimeGrid.Spacing.parse(spacing);
+    switch (variance) {
+      case "large":
+        s.variance = DdpmSampler.Variance.LARGE;
+        break;
+      case "posterior":
+        s.variance = DdpmSampler.Variance.POSTERIOR;
+        break;
+      default:
+        throw new IllegalArgumentException("--variance: expected large or posterior, got '" + variance + "'");
+    }
+    return s;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Sampler s = Samplers.create(sampler, settings()); // checks flags before the engine starts
+    if (n != null && n < 1) {
+      throw new IllegalArgumentException("--n must be at least 1, got " + n);
+    }
+    Device device = global.start();
+    try (NDManager manager = NDManager.newBaseManager(device);
+        LoadedModel model = source.run != null
+            ? LoadedModel.fromRun(source.run, manager, !rawWeights)
+            : LoadedModel.fromModelDir(source.model, manager)) {
+      TrainConfig cfg = model.config();
+      if (TrainConfig.isImageData(cfg.data)) {
+        throw new IllegalArgumentException("image models are not supported by this build");
+      }
+      int count = n != null ? n : 5000;
+      double tEnd = tMin != null ? tMin : cfg.tMin;
+      ScoreflowEngine.seed(seed);
+      Shape shape = new Shape(count).addAll(model.network().dataShape());
+      NDArray x1 = manager.randomNormal(shape).muli(model.process().priorStd());
+      CountingPredictor eps = new CountingPredictor(model.predictor());
+      List<float[]> paths = new ArrayList<>();
+      int tracked = Math.min(count, 16);
+      StepObserver observer = StepObserver.NONE;
+      if (trajectory != null) {
+        paths.add(x1.get(new NDIndex("0:" + tracked)).toFloatArray());
+        observer = (t, x) -> paths.add(x.get(new NDIndex("0:" + tracked)).toFloatArray());
+      }
+      long t0 = System.nanoTime();
+      NDArray x0 = s.sample(eps, model.process(), x1, tEnd, observer);
+      float[] xy = x0.toFloatArray(); // the one copy to the host, for the picture
+      double wall = (System.nanoTime() - t0) / 1e9;
+      ToyData data = ToyData.byName(cfg.data);
+      String title = String.format(Locale.ROOT, "%s: %s, NFE %d", cfg.data, s.describe(), eps.calls());
+      ScatterPlot.write(out, title, xy, data.plotRange(), null);
+      if (npy != null) {
+        Npy.write(npy, x0);
+      }
+      if (trajectory != null) {
+        ScatterPlot.write(trajectory, title + " (paths of " + tracked + " samples)", xy,
+            data.plotRange(), transpose(paths, tracked));
+      }
+      System.out.printf(Locale.ROOT, "sampler %s  n %d  NFE %d  wall %.2f s  -> %s%s%s%n",
+          s.describe(), count, eps.calls(), wall, out,
+          npy != null ? ", " + npy : "", trajectory != null ? ", " + trajectory : "");
+    }
+    return 0;
+  }
+
+  /** From per-step snapshots of k points to one polyline per point. */
+  static List<float[]> transpose(List<float[]> snapshots, int k) {
+    List<float[]> lines = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      float[] line = new float[2 * snapshots.size()];
+      for (int s = 0; s < snapshots.size(); s++) {
+        line[2 * s] = snapshots.get(s)[2 * i];
+        line[2 * s + 1] = snapshots.get(s)[2 * i + 1];
+      }
+      lines.add(line);
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,192 @@
+package dev.scoreflow.cli;
+
+import ai.djl.Device;
+import dev.scoreflow.train.RunFolder;
+import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.train.Trainer;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code scoreflow train}: flags left out keep the defaults of {@link TrainConfig} for the data
+ * set (or, with --resume, the checkpoint's values); flags given are recorded as explicit.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Train eps_theta on a data set and write a run folder "
+        + "(config.json, metrics.csv, loss.png, checkpoints/).")
+final class TrainCommand implements Callable<Integer> {
+  private static final Logger LOG = LogManager.getLogger(TrainCommand.class);
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder, e.g. runs/gmm8.")
+  Path out;
+
+  @Option(names = "--data", paramLabel = "NAME",
+      description = "moons, swissroll, checkerboard, rings, gmm8 (default), or mnist, "
+          + "fashion-mnist, idx:DIR.")
+  String data;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where image data sets live (default: datasets).")
+  Path dataDir;
+
+  @Option(names = "--resume", arity = "0..1", fallbackValue = "", paramLabel = "CHECKPOINT",
+      description = "Continue the run in --out from its newest valid checkpoint, or from CHECKPOINT.")
+  String resume;
+
+  @Option(names = "--steps", description = "Total steps of the run (default 3000 for 2-D).")
+  Long steps;
+
+  @Option(names = "--batch", description = "Batch size (default 1024 for 2-D, 128 for images).")
+  Integer batch;
+
+  @Option(names = "--lr", description = "Peak learning rate (default 2e-3 for 2-D, 2e-4 for images).")
+  Double lr;
+
+  @Option(names = "--warmup", description = "Linear warm-up steps (default 100).")
+  Integer warmup;
+
+  @Option(names = "--lr-schedule", paramLabel = "constant|cosine", description = "After warm-up (default cosine).")
+  String lrSchedule;
+
+  @Option(names = "--weight-decay", description = "Decoupled weight decay, AdamW style (default 0).")
+  Double weightDecay;
+
+  @Option(names = "--grad-clip", description = "Global gradient-norm clip, 0 = off (default 1).")
+  Double gradClip;
+
+  @Option(names = "--ema-decay", description = "EMA decay of the weights used for sampling (default 0.995 for 2-D, 0.999 for images).")
+  Double emaDecay;
+
+  @Option(names = "--schedule", paramLabel = "vp-linear|vp-cosine|ve|ddpm", description = "Noise process (default vp-linear).")
+  String schedule;
+
+  @Option(names = "--ve-sigma-max", description = "Largest noise scale of ve (default 10).")
+  Double veSigmaMax;
+
+  @Option(names = "--time", paramLabel = "continuous|discrete",
+      description = "t ~ U(t-min, 1), or DDPM's integer steps i/N (default continuous).")
+  String timeSampling;
+
+  @Option(names = "--t-min", description = "Smallest training and sampling time (default 1e-3).")
+  Double tMin;
+
+  @Option(names = "--width", description = "Hidden width of the 2-D MLP (default 256).")
+  Integer width;
+
+  @Option(names = "--seed", description = "Seed of every random draw of the run (default 0).")
+  Long seed;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "Also checkpoint every N steps (default 0 = only at the end).")
+  Long checkpointEvery;
+
+  @Option(names = "--keep", paramLabel = "K", description = "Keep the newest K valid checkpoints, 0 = all (default 3).")
+  Integer keep;
+
+  @Option(names = "--keep-every", paramLabel = "M", description = "Also keep checkpoints at multiples of M steps.")
+  Long keepEvery;
+
+  @Option(names = "--log-every", paramLabel = "N", description = "Write a metrics.csv row every N steps (default 10).")
+  Integer logEvery;
+
+  @Option(names = "--sample-every", paramLabel = "N", description = "Image runs: write a sample grid every N steps.")
+  Long sampleEvery;
+
+  @Mixin GlobalOptions global;
+
+  /** Applies the given flags to {@code c}; returns the config field names that were given. */
+  Set<String> applyFlags(TrainConfig c) {
+    Set<String> given = new HashSet<>();
+    if (dataDir != null) {
+      c.dataDir = dataDir.toString();
+      given.add("dataDir");
+    }
+    given.addAll(set(c, "steps", steps));
+    given.addAll(set(c, "batch", batch));
+    given.addAll(set(c, "lr", lr));
+    given.addAll(set(c, "warmup", warmup));
+    given.addAll(set(c, "lrSchedule", lrSchedule));
+    given.addAll(set(c, "weightDecay", weightDecay));
+    given.addAll(set(c, "gradClip", gradClip));
+    given.addAll(set(c, "emaDecay", emaDecay));
+    given.addAll(set(c, "schedule", schedule));
+    given.addAll(set(c, "veSigmaMax", veSigmaMax));
+    given.addAll(set(c, "timeSampling", timeSampling));
+    given.addAll(set(c, "tMin", tMin));
+    given.addAll(set(c, "width", width));
+    given.addAll(set(c, "seed", seed));
+    given.addAll(set(c, "checkpointEvery", checkpointEvery));
+    given.addAll(set(c, "keep", keep));
+    given.addAll(set(c, "keepEvery", keepEvery));
+    given.addAll(set(c, "logEvery", logEvery));
+    given.addAll(set(c, "sampleEvery", sampleEvery));
+    if (data != null) {
+      given.add("data");
+    }
+    return given;
+  }
+
+  private static Set<String> set(TrainConfig c, String field, Object value) {
+    if (value == null) {
+      return Set.of();
+    }
+    try {
+      TrainConfig.class.getField(field).set(c, value);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+    return Set.of(field);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    TrainConfig config = TrainConfig.defaultsFor(data == null ? "gmm8" : data);
+    Set<String> given = applyFlags(config);
+    config.validate();
+    Device device = global.start();
+    RunFolder run = new RunFolder(out);
+    AtomicBoolean stop = new AtomicBoolean();
+    installStopHandlers(stop);
+    try (Trainer trainer = resume == null
+        ? Trainer.start(config, run, device)
+        : Trainer.resume(run, resume.isEmpty() ? null : Path.of(resume), config, given, device);
+        ProgressReporter progress = new ProgressReporter("train " + out.getFileName())) {
+      Path last = trainer.run(progress, stop::get);
+      progress.close();
+      if (stop.get() && trainer.step() < trainer.config().steps) {
+        System.out.println("Interrupted at step " + trainer.step() + "; checkpoint written to "
+            + last + ". Resume with: scoreflow train --out " + out + " --resume");
+      } else {
+        System.out.println("Trained " + trainer.step() + " steps; checkpoint " + last
+            + "; metrics " + run.metrics() + "; loss curve " + run.lossPlot());
+      }
+    }
+    return 0;
+  }
+
+  /** SIGINT/SIGTERM finish the current step and checkpoint; a second signal exits at once. */
+  private static void installStopHandlers(AtomicBoolean stop) {
+    for (String name : new String[] {"INT", "TERM"}) {
+      try {
+        Signal.handle(new Signal(name), sig -> {
+          if (stop.getAndSet(true)) {
+            System.err.println("Second signal: exiting without a new checkpoint"
+                + " (the last complete one is intact).");
+            Runtime.getRuntime().halt(130);
+          }
+          LOG.warn("SIG{} received: finishing this step and writing a checkpoint"
+              + " (signal again to quit at once)", sig.getName());
+        });
+      } catch (IllegalArgumentException e) {
+        LOG.debug("cannot handle SIG{}: {}", name, e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.scoreflow.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.scoreflow.TestEngine;
+import dev.scoreflow.model.NoisePredictor;
+import dev.scoreflow.sample.DdimSampler;
+import dev.scoreflow.sample.TimeGrid;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Thousands of training and sampling steps leave the number of live arrays unchanged. */
+class MemoryFlatTest {
+  @TempDir Path tmp;
+
+  static long rssKb() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void trainingAndSamplingDoNotLeak() throws Exception {
+    try (NDManager m = TestEngine.manager(5)) {
+      TrainConfig c = new TrainConfig();
+      c.data = "moons";
+      c.width = 64;
+      c.batch = 256;
+      c.logEvery = 50;
+      c.checkpointEvery = 500;
+      c.keep = 2;
+      RunFolder run = new RunFolder(tmp.resolve("run"));
+      c.steps = 300;
+      try (Trainer t = Trainer.start(c, run, Device.cpu())) {
+        t.run(TrainingListener.NONE, () -> false); // warm-up: allocator pools fill
+      }
+      long rss0 = rssKb();
+      TrainConfig more = c.copy();
+      more.steps = 3300;
+      try (Trainer t = Trainer.resume(run, null, more, java.util.Set.of("steps"), Device.cpu())) {
+        NDManager own = ownManager(t);
+        int before = own.getManagedArrays().size();
+        t.run(new TrainingListener() {
+          int first = -1;
+
+          @Override
+          public void logged(long step, double loss, double lr, double rate) {
+            // the live-array count is the same after every logging window
+            int now = own.getManagedArrays().size();
+            if (first < 0) {
+              first = now;
+            }
+            assertEquals(first, now, "live arrays at step " + step);
+          }
+        }, () -> false);
+        assertEquals(before, own.getManagedArrays().size());
+      }
+      long rss1 = rssKb();
+      System.out.printf("RSS %d kB -> %d kB over 3000 training steps%n", rss0, rss1);
+      assertTrue(rss1 - rss0 < 150_000, "RSS grew by " + (rss1 - rss0) + " kB");
+
+      // Sampling: 3000 DDIM steps with a small network; the caller's manager only gains the result.
+      dev.scoreflow.model.ToyMlp net = new dev.scoreflow.model.ToyMlp(m, 64, 2);
+      try (dev.scoreflow.model.ParameterStore p = net.initParameters(m)) {
+        NDArray x1 = m.randomNormal(new ai.djl.ndarray.types.Shape(512, 2));
+        int live = m.getManagedArrays().size();
+        NDArray x0 = new DdimSampler(3000, 0.5, TimeGrid.Spacing.UNIFORM)
+            .sample(NoisePredictor.of(net, p), new dev.scoreflow.schedule.VpLinear(), x1, 1e-3);
+        assertEquals(live + 1, m.getManagedArrays().size());
+        x0.close();
+      }
+    }
+  }
+
+  private static NDManager ownManager(Trainer t) {
+    return t.parameters().manager().getParentManager();
+  }
+}
