@@ -19,6 +19,8 @@ public final class TrainConfig {
   /** Data set: a 2-D name (gmm8, moons, ...) or an image set. */
   public String data = "gmm8";
   public String dataDir = null;
+  /** Image sets only: mirror each example left-right with probability 1/2. Off: a mirrored digit is no digit. */
+  public boolean randomFlip = false;
   /** Network: {@code mlp} for 2-D, {@code unet-s} for 28x28 images. */
   public String architecture = "mlp";
   public int width = 256;

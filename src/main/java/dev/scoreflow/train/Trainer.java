@@ -256,6 +256,10 @@ public final class Trainer implements AutoCloseable {
     s.step = step;
     s.optimizerSteps = adam.stepCount();
     s.lastLearningRate = lastLr;
+    if (data instanceof ImageTrainingData images) {
+      s.dataEpoch = images.dataEpoch(step, config.batch);
+      s.dataIndex = images.dataIndex(step, config.batch);
+    }
     s.config = config;
     CheckpointStore store = run.checkpoints();
     Path p = store.write(s, params, ema.weights(), adam.firstMoments(), adam.secondMoments());
@@ -293,5 +297,8 @@ public final class Trainer implements AutoCloseable {
   @Override
   public void close() {
     manager.close();
+    if (data instanceof ImageTrainingData images) {
+      images.close(); // the whole data set sits on the device
+    }
   }
 }
