@@ -52,7 +52,7 @@ public final class TrainConfig {
 
   /** Image data set names; everything else is a 2-D set. */
   public static boolean isImageData(String data) {
-    return data.equals("mnist") || data.equals("fashion-mnist") || data.startsWith("idx:");
+    return dev.scoreflow.data.ImageSource.isImageData(data);
   }
 
   /** Defaults that suit the data set: the MLP for 2-D points, UNet-S for 28x28 images. */
