@@ -12,9 +12,11 @@ public final class Networks {
     switch (config.architecture) {
       case "mlp":
         return new ToyMlp(constants, config.width, 2);
+      case UNetS.ARCHITECTURE:
+        return new UNetS(constants);
       default:
         throw new IllegalArgumentException("unknown architecture '" + config.architecture
-            + "' (expected mlp)");
+            + "' (expected mlp or unet-s)");
     }
   }
 }

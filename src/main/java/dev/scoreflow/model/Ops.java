@@ -4,11 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 
 /** Small tensor functions the networks share; DJL 0.29 lacks some of them (DJL-NOTES.md). */
 public final class Ops {
+  private static final Shape UNIT = new Shape(1, 1);
+
   private Ops() {}
 
   /** SiLU(x) = x * sigmoid(x); faster than Activation.swish on DJL 0.29. */
@@ -19,6 +23,17 @@ public final class Ops {
   /** y = x W^T + b with the parameters NAME.w, NAME.b. */
   public static NDArray linear(ParameterStore p, String name, NDArray x) {
     return Linear.linear(x, p.get(name + ".w"), p.get(name + ".b")).singletonOrThrow();
+  }
+
+  /**
+   * 2-D convolution with the parameters NAME.w [out, in, k, k] and NAME.b [out], square stride
+   * and zero padding, no dilation, one group.
+   */
+  public static NDArray conv2d(ParameterStore p, String name, NDArray x, int stride, int padding) {
+    Shape s = stride == 1 ? UNIT : new Shape(stride, stride);
+    Shape pad = new Shape(padding, padding);
+    return Conv2d.conv2d(x, p.get(name + ".w"), p.get(name + ".b"), s, pad, UNIT, 1)
+        .singletonOrThrow();
   }
 
   /** The frequencies f_i = exp(-ln(10000) i / half), i = 0..half-1, of the sinusoidal embedding. */
@@ -32,7 +47,8 @@ public final class Ops {
    * (shared/peer/README.md), shape [B, dim].
    */
   public static NDArray sinusoidal(NDArray t, NDArray freqs) {
-    NDArray arg = t.mul(1000f).expandDims(1).mul(freqs.expandDims(0));
+    // [B, 1] * [half] broadcasts; an expandDims view of freqs would land in its long-lived manager.
+    NDArray arg = t.mul(1000f).expandDims(1).mul(freqs);
     return NDArrays.concat(new ai.djl.ndarray.NDList(arg.sin(), arg.cos()), 1);
   }
 }

@@ -1,0 +1,54 @@
+package dev.scoreflow.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * GroupNorm as PyTorch defines it (biased variance, eps inside the square root), which DJL 0.29
+ * lacks. Each sample's groups are normalised with layer_norm over a [B, G, -1] view, then the
+ * per-channel affine is applied: DJL-NOTES.md found this faster than explicit mean/variance.
+ */
+public final class GroupNorm {
+  /** PyTorch's default. */
+  public static final float EPS = 1e-5f;
+
+  private GroupNorm() {}
+
+  /** GroupNorm of x [B, C, ...] with the parameters NAME.g, NAME.b (see {@link Init#norm}). */
+  public static NDArray apply(ParameterStore p, String name, NDArray x, int groups) {
+    return apply(x, groups, p.get(name + ".g"), p.get(name + ".b"));
+  }
+
+  /** GroupNorm of x [B, C, ...] into {@code groups} groups, then gamma[c] * y + beta[c]. */
+  public static NDArray apply(NDArray x, int groups, NDArray gamma, NDArray beta) {
+    Shape s = x.getShape();
+    if (s.dimension() < 2) {
+      throw new IllegalArgumentException("GroupNorm needs [B, C, ...], got " + s);
+    }
+    long b = s.get(0);
+    long c = s.get(1);
+    if (c % groups != 0) {
+      throw new IllegalArgumentException(c + " channels do not split into " + groups + " groups");
+    }
+    NDArray grouped = x.reshape(b, groups, -1);
+    long n = grouped.getShape().get(2);
+    // layer_norm in DJL's PyTorch engine needs a weight and bias (null is dereferenced); unit
+    // ones are cheap next to the norm itself and live only as long as x's manager/scope.
+    NDManager m = x.getManager();
+    NDArray normed = LayerNorm.layerNorm(grouped, new Shape(n), m.ones(new Shape(n)),
+        m.zeros(new Shape(n)), EPS).singletonOrThrow().reshape(s);
+    long[] channelShape = new long[s.dimension() - 1];
+    java.util.Arrays.fill(channelShape, 1);
+    channelShape[0] = c;
+    return normed.mul(onManager(gamma.reshape(channelShape), m))
+        .add(onManager(beta.reshape(channelShape), m));
+  }
+
+  /** A view of a parameter is created on the parameter's long-lived manager; move it to x's. */
+  private static NDArray onManager(NDArray view, NDManager m) {
+    view.attach(m);
+    return view;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.scoreflow.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.scoreflow.TestEngine;
+import dev.scoreflow.train.TrainConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** UNet-S layout (the reference's parameter counts), shapes and gradient flow. */
+class UNetSTest {
+
+  @Test
+  void parameterCountsMatchTheReference() {
+    try (NDManager m = TestEngine.manager(0)) {
+      ParameterStore p = new UNetS(m).initParameters(m);
+      assertEquals(793_953, p.parameterCount());
+      // Sub-counts from shared/peer/README.md.
+      assertEquals(4_224 + 16_512, count(p, "temb."));
+      assertEquals(320, count(p, "conv_in."));
+      assertEquals(45_504, count(p, "down0.rb"));
+      assertEquals(9_248, count(p, "down0.conv."));
+      assertEquals(148_352, count(p, "down1.rb"));
+      assertEquals(36_928, count(p, "down1.conv."));
+      assertEquals(82_368, count(p, "mid.rb0."));
+      assertEquals(16_768, count(p, "mid.attn."));
+      assertEquals(82_368, count(p, "mid.rb1."));
+      assertEquals(36_928, count(p, "up1.conv."));
+      assertEquals(209_984, count(p, "up1.rb"));
+      assertEquals(36_928, count(p, "up0.conv."));
+      assertEquals(67_168, count(p, "up0.rb"));
+      assertEquals(64, count(p, "out.norm."));
+      assertEquals(289, count(p, "out.conv."));
+      // Names are checkpoint keys: spot-check the scheme and that only channel changes add skips.
+      assertEquals(new Shape(32, 32, 3, 3), p.get("down0.rb0.conv1.w").getShape());
+      assertEquals(new Shape(64, 32, 1, 1), p.get("down1.rb0.skip.w").getShape());
+      assertEquals(new Shape(192, 64, 1, 1), p.get("mid.attn.qkv.w").getShape());
+      assertEquals(new Shape(32), p.get("out.norm.g").getShape());
+      long skips = p.asMap().keySet().stream().filter(k -> k.contains(".skip.")).count();
+      assertEquals(6, skips); // down1.rb0, up1.rb0, up0.rb0: weight and bias each
+    }
+  }
+
+  @Test
+  void createdByName() {
+    try (NDManager m = TestEngine.manager(0)) {
+      TrainConfig c = new TrainConfig();
+      c.architecture = "unet-s";
+      EpsNetwork net = Networks.create(c, m);
+      assertTrue(net instanceof UNetS);
+      assertEquals("unet-s", net.architecture());
+      assertEquals(new Shape(1, 28, 28), net.dataShape());
+    }
+  }
+
+  @Test
+  void forwardKeepsTheImageShape() {
+    try (NDManager m = TestEngine.manager(1); NDManager constants = m.newSubManager()) {
+      UNetS net = new UNetS(constants);
+      ParameterStore p = net.initParameters(m);
+      NDArray x;
+      NDArray t;
+      NDArray y;
+      int stored = p.manager().getManagedArrays().size();
+      int fixed = constants.getManagedArrays().size();
+      try (NDManager batch = m.newSubManager()) {
+        x = batch.randomNormal(new Shape(4, 1, 28, 28));
+        t = batch.randomUniform(0f, 1f, new Shape(4));
+        y = net.forward(p, x, t);
+        // Intermediates belong to the batch's manager, not the long-lived parameter store's.
+        assertEquals(stored, p.manager().getManagedArrays().size());
+        assertEquals(fixed, constants.getManagedArrays().size());
+        y.attach(m);
+      }
+      assertEquals(new Shape(4, 1, 28, 28), y.getShape());
+      float[] v = y.toFloatArray();
+      for (float f : v) {
+        assertTrue(Float.isFinite(f));
+      }
+    }
+  }
+
+  @Test
+  void gradientsReachEveryParameter() {
+    try (NDManager m = TestEngine.manager(2)) {
+      UNetS net = new UNetS(m);
+      ParameterStore p = net.initParameters(m);
+      p.requireGradients();
+      NDArray x = m.randomNormal(new Shape(2, 1, 28, 28));
+      NDArray t = m.create(new float[] {0.1f, 0.8f});
+      // A random projection of the output, so no gradient cancels by symmetry.
+      NDArray r = m.randomNormal(new Shape(2, 1, 28, 28));
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(net.forward(p, x, t).mul(r).sum());
+      }
+      List<String> dead = new ArrayList<>();
+      for (Map.Entry<String, NDArray> e : p.asMap().entrySet()) {
+        try (NDArray g = e.getValue().getGradient()) {
+          if (g.abs().max().getFloat() == 0f) {
+            dead.add(e.getKey());
+          }
+        }
+      }
+      assertTrue(dead.isEmpty(), "parameters without gradient: " + dead);
+    }
+  }
+
+  private static long count(ParameterStore p, String prefix) {
+    long n = 0;
+    for (Map.Entry<String, NDArray> e : p.asMap().entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        n += e.getValue().size();
+      }
+    }
+    return n;
+  }
+}
