@@ -10,8 +10,10 @@ import dev.scoreflow.data.ToyData;
 import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.io.Npy;
 import dev.scoreflow.model.CountingPredictor;
+import dev.scoreflow.plot.ImageGrid;
 import dev.scoreflow.plot.ScatterPlot;
 import dev.scoreflow.sample.DdpmSampler;
+import dev.scoreflow.sample.ImageTrajectory;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.Samplers;
 import dev.scoreflow.sample.StepObserver;
@@ -94,6 +96,10 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--trajectory", paramLabel = "PNG", description = "Also draw a few sampling paths.")
   Path trajectory;
 
+  @Option(names = "--grid", defaultValue = "8x8", paramLabel = "RxC",
+      description = "Image models: rows x columns of the picture (default: ${DEFAULT-VALUE}).")
+  String grid;
+
   @Mixin GlobalOptions global;
 
   Samplers.Settings settings() {
@@ -130,35 +136,46 @@ final class SampleCommand implements Callable<Integer> {
             ? LoadedModel.fromRun(source.run, manager, !rawWeights)
             : LoadedModel.fromModelDir(source.model, manager)) {
       TrainConfig cfg = model.config();
-      if (TrainConfig.isImageData(cfg.data)) {
-        throw new IllegalArgumentException("image models are not supported by this build");
-      }
-      int count = n != null ? n : 5000;
+      boolean images = TrainConfig.isImageData(cfg.data);
+      ImageGrid.Grid layout = ImageGrid.parseGrid(grid);
+      int count = n != null ? n : images ? layout.cells() : 5000;
       double tEnd = tMin != null ? tMin : cfg.tMin;
       ScoreflowEngine.seed(seed);
       Shape shape = new Shape(count).addAll(model.network().dataShape());
       NDArray x1 = manager.randomNormal(shape).muli(model.process().priorStd());
       CountingPredictor eps = new CountingPredictor(model.predictor());
       List<float[]> paths = new ArrayList<>();
-      int tracked = Math.min(count, 16);
+      int tracked = Math.min(count, images ? 8 : 16);
       StepObserver observer = StepObserver.NONE;
-      if (trajectory != null) {
+      ImageTrajectory imageTrajectory = null;
+      if (trajectory != null && images) {
+        imageTrajectory = new ImageTrajectory(model.predictor(), model.process(), manager, tracked,
+            s instanceof dev.scoreflow.sample.OdeSampler ? 1 : settings().steps, 10);
+        observer = imageTrajectory;
+      } else if (trajectory != null) {
         paths.add(x1.get(new NDIndex("0:" + tracked)).toFloatArray());
         observer = (t, x) -> paths.add(x.get(new NDIndex("0:" + tracked)).toFloatArray());
       }
       long t0 = System.nanoTime();
       NDArray x0 = s.sample(eps, model.process(), x1, tEnd, observer);
-      float[] xy = x0.toFloatArray(); // the one copy to the host, for the picture
-      double wall = (System.nanoTime() - t0) / 1e9;
-      ToyData data = ToyData.byName(cfg.data);
       String title = String.format(Locale.ROOT, "%s: %s, NFE %d", cfg.data, s.describe(), eps.calls());
-      ScatterPlot.write(out, title, xy, data.plotRange(), null);
+      if (images) {
+        ImageGrid.write(out, x0, layout); // the one copy to the host, for the picture
+      } else {
+        ScatterPlot.write(out, title, x0.toFloatArray(), ToyData.byName(cfg.data).plotRange(), null);
+      }
+      double wall = (System.nanoTime() - t0) / 1e9;
       if (npy != null) {
         Npy.write(npy, x0);
       }
-      if (trajectory != null) {
-        ScatterPlot.write(trajectory, title + " (paths of " + tracked + " samples)", xy,
-            data.plotRange(), transpose(paths, tracked));
+      if (imageTrajectory != null) {
+        imageTrajectory.finish(x0);
+        ImageGrid.write(trajectory, imageTrajectory.grid(),
+            new ImageGrid.Grid(imageTrajectory.rows(), imageTrajectory.columns()));
+        imageTrajectory.close();
+      } else if (trajectory != null) {
+        ScatterPlot.write(trajectory, title + " (paths of " + tracked + " samples)",
+            x0.toFloatArray(), ToyData.byName(cfg.data).plotRange(), transpose(paths, tracked));
       }
       System.out.printf(Locale.ROOT, "sampler %s  n %d  NFE %d  wall %.2f s  -> %s%s%s%n",
           s.describe(), count, eps.calls(), wall, out,

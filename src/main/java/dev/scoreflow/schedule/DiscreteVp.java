@@ -129,6 +129,6 @@ public final class DiscreteVp implements NoiseProcess {
 
   @Override
   public NDArray b(NDArray t) {
-    return logA(t).mul(2).exp().neg().add(1).sqrt();
+    return VpMath.noiseScaleFromLogA(logA(t));
   }
 }

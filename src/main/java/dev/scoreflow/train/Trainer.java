@@ -197,6 +197,10 @@ public final class Trainer implements AutoCloseable {
         inWindow++;
         if (step % config.logEvery == 0 || step == config.steps) {
           double loss = lossSum.getFloat() / inWindow;
+          if (!Double.isFinite(loss)) {
+            throw new IllegalStateException("the loss became " + loss + " by step " + step
+                + "; try a lower --lr or --grad-clip (the last checkpoint was not overwritten)");
+          }
           double rate = inWindow / ((System.nanoTime() - windowStart) / 1e9);
           metrics.write(String.format(Locale.ROOT, "%d,%.6g,%.6g%n", step, loss, lastLr));
           metrics.flush();
@@ -205,6 +209,11 @@ public final class Trainer implements AutoCloseable {
           lossSum.subi(lossSum);
           inWindow = 0;
           windowStart = System.nanoTime();
+        }
+        if (config.sampleEvery > 0 && step % config.sampleEvery == 0 && isImages()) {
+          Path grid = SamplePreview.write(run.samples(), step, net, ema.weights(), process,
+              config.tMin, manager);
+          LOG.debug("Sample grid: {}", grid);
         }
         if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {
           last = checkpoint();
@@ -224,6 +233,10 @@ public final class Trainer implements AutoCloseable {
     }
     listener.finished(step);
     return last;
+  }
+
+  private boolean isImages() {
+    return TrainConfig.isImageData(config.data);
   }
 
   private void trainStep(Engine engine, NDArray lossSum, double lr) {

@@ -1,0 +1,42 @@
+package dev.scoreflow.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.engine.ScoreflowEngine;
+import dev.scoreflow.model.EpsNetwork;
+import dev.scoreflow.model.NoisePredictor;
+import dev.scoreflow.model.ParameterStore;
+import dev.scoreflow.plot.ImageGrid;
+import dev.scoreflow.sample.DdimSampler;
+import dev.scoreflow.sample.TimeGrid;
+import dev.scoreflow.schedule.NoiseProcess;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The fixed-seed 8x8 grid written during image training (samples/step-NNNNNN.png), from the EMA
+ * weights with DDIM-50, so progress is visible. Same seed every time: the grids are comparable.
+ */
+final class SamplePreview {
+  static final long SEED = 20261125L;
+  static final int STEPS = 50;
+
+  private SamplePreview() {}
+
+  static Path write(Path dir, long step, EpsNetwork net, ParameterStore ema, NoiseProcess process,
+      double tMin, NDManager parent) throws IOException {
+    ImageGrid.Grid grid = new ImageGrid.Grid(8, 8);
+    Path file = dir.resolve(String.format("step-%06d.png", step));
+    try (NDManager m = parent.newSubManager()) {
+      ScoreflowEngine.seed(SEED);
+      Shape shape = new Shape(grid.cells()).addAll(net.dataShape());
+      NDArray x1 = m.randomNormal(shape).muli(process.priorStd());
+      NDArray x0 = new DdimSampler(STEPS, 0.0, TimeGrid.Spacing.UNIFORM)
+          .sample(NoisePredictor.of(net, ema), process, x1, tMin);
+      java.nio.file.Files.createDirectories(dir);
+      ImageGrid.write(file, x0, grid);
+    }
+    return file;
+  }
+}
