@@ -40,8 +40,11 @@ public final class VpCosine implements NoiseProcess {
 
   @Override
   public double b(double t) {
-    double a = a(t);
-    return Math.sqrt(Math.max(0.0, (1 - a) * (1 + a)));
+    // 1 - cos^2(th)/cos^2(th0) = sin(th - th0) sin(th + th0) / cos^2(th0): exact near t = 0,
+    // where 1 - a^2 cancels to nothing in float32.
+    double th = angle(t);
+    double th0 = angle(0);
+    return Math.sqrt(Math.max(0.0, Math.sin(th - th0) * Math.sin(th + th0))) / a0;
   }
 
   @Override
@@ -73,7 +76,8 @@ public final class VpCosine implements NoiseProcess {
 
   @Override
   public NDArray b(NDArray t) {
-    NDArray a = a(t);
-    return a.square().neg().add(1).maximum(0).sqrt();
+    double th0 = angle(0);
+    NDArray th = t.add(s).mul(Math.PI / (2 * (1 + s)));
+    return th.sub(th0).sin().mul(th.add(th0).sin()).maximum(0).sqrt().div(a0);
   }
 }

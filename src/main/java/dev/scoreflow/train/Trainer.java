@@ -5,9 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import dev.scoreflow.checkpoint.CheckpointException;
 import dev.scoreflow.checkpoint.CheckpointState;
 import dev.scoreflow.checkpoint.CheckpointStore;
@@ -26,10 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -53,6 +48,7 @@ public final class Trainer implements AutoCloseable {
   private final Adam adam;
   private final TrainingData data;
   private final DiffusionObjective objective;
+  private final OptimizerStep optimizerStep;
   private final List<double[]> lossHistory = new ArrayList<>();
   private long step;
   private double lastLr;
@@ -90,6 +86,7 @@ public final class Trainer implements AutoCloseable {
       this.lastLr = resumeState.lastLearningRate;
     }
     params.requireGradients();
+    this.optimizerStep = new OptimizerStep(net, params, objective, adam, config.gradClip, ema);
   }
 
   /** A new run in {@code run}; refuses a folder that already holds checkpoints. */
@@ -242,24 +239,7 @@ public final class Trainer implements AutoCloseable {
   private void trainStep(Engine engine, NDArray lossSum, double lr) {
     try (NDScope scope = new NDScope()) {
       NDArray x0 = data.batch(manager, step, config.batch);
-      NDArray loss;
-      try (GradientCollector gc = engine.newGradientCollector()) {
-        loss = objective.loss(net, params, x0);
-        gc.backward(loss);
-      }
-      Map<String, NDArray> grads = new LinkedHashMap<>();
-      for (Map.Entry<String, NDArray> e : params.asMap().entrySet()) {
-        grads.put(e.getKey(), e.getValue().getGradient());
-      }
-      if (config.gradClip > 0) {
-        GradientClipping.clip(grads.values(), config.gradClip);
-      }
-      adam.step(params, grads, lr);
-      ema.update(params);
-      for (NDArray p : params.asMap().values()) {
-        JniUtils.zeroGrad((PtNDArray) p); // the collector never zeroes them (DJL-NOTES trap 3)
-      }
-      lossSum.addi(loss);
+      lossSum.addi(optimizerStep.apply(engine, x0, lr));
     }
   }
 
