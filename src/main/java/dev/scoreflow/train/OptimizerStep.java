@@ -50,7 +50,7 @@ public final class OptimizerStep {
     }
     adam.step(params, grads, lr);
     if (ema != null) {
-      ema.update(params);
+      ema.update(params, adam.stepCount() - 1);
     }
     for (NDArray p : params.asMap().values()) {
       JniUtils.zeroGrad((PtNDArray) p); // the collector never zeroes them (DJL-NOTES trap 3)

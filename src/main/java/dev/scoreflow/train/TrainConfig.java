@@ -41,6 +41,8 @@ public final class TrainConfig {
   /** Global gradient-norm clip; 0 turns it off. */
   public double gradClip = 1.0;
   public double emaDecay = 0.995;
+  /** Ramp the EMA decay up as min(emaDecay, (1 + k)/(10 + k)) over the first updates. */
+  public boolean emaWarmup = true;
   public long seed = 0;
   public long checkpointEvery = 0;
   /** Keep the newest K valid checkpoints (0 keeps all) ... */

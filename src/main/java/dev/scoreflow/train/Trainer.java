@@ -67,13 +67,13 @@ public final class Trainer implements AutoCloseable {
     ParameterStore init = net.initParameters(manager);
     if (resumeFolder == null) {
       this.params = init;
-      this.ema = new Ema(params, manager, config.emaDecay);
+      this.ema = new Ema(params, manager, config.emaDecay, config.emaWarmup);
       this.adam = new Adam(params, manager, config.weightDecay);
       this.step = 0;
     } else {
       // Parameters are loaded before anything takes references to them (DJL-NOTES trap 1).
       this.params = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.MODEL), init, manager);
-      this.ema = new Ema(params, manager, config.emaDecay);
+      this.ema = new Ema(params, manager, config.emaDecay, config.emaWarmup);
       try (ParameterStore e = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.EMA), init, manager);
           ParameterStore m = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.ADAM_M), init, manager);
           ParameterStore v = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.ADAM_V), init, manager)) {
