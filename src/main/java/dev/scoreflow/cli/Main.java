@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "scoreflow", mixinStandardHelpOptions = true,
     versionProvider = BuildInfo.VersionProvider.class,
     description = "Train small diffusion models and sample from them (DJL + PyTorch).",
-    subcommands = {InfoCommand.class, TrainCommand.class, SampleCommand.class, ExportCommand.class, BenchCommand.class,
+    subcommands = {InfoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class,
+        ExportCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -12,12 +12,9 @@ import dev.scoreflow.io.Npy;
 import dev.scoreflow.model.CountingPredictor;
 import dev.scoreflow.plot.ImageGrid;
 import dev.scoreflow.plot.ScatterPlot;
-import dev.scoreflow.sample.DdpmSampler;
 import dev.scoreflow.sample.ImageTrajectory;
 import dev.scoreflow.sample.Sampler;
-import dev.scoreflow.sample.Samplers;
 import dev.scoreflow.sample.StepObserver;
-import dev.scoreflow.sample.TimeGrid;
 import dev.scoreflow.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,47 +30,10 @@ import picocli.CommandLine.Option;
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Sample from a trained run or model; writes a picture and optionally the raw samples.")
 final class SampleCommand implements Callable<Integer> {
-  static final class Source {
-    @Option(names = "--run", paramLabel = "DIR", description = "Run folder: uses its newest valid checkpoint.")
-    Path run;
-
-    @Option(names = "--model", paramLabel = "DIR", description = "Model folder, e.g. models/mnist-unet-s.")
-    Path model;
-  }
-
   @ArgGroup(exclusive = true, multiplicity = "1")
-  Source source;
+  ModelSource source;
 
-  @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "ddpm|ddim|ode|sde",
-      description = "Sampler (default: ${DEFAULT-VALUE}).")
-  String sampler;
-
-  @Option(names = "--steps", description = "Steps of the time grid (default 50; 1000 for ddpm).")
-  Integer steps;
-
-  @Option(names = "--eta", defaultValue = "0", description = "ddim: noise scale eta in [0, 1] (default: ${DEFAULT-VALUE}).")
-  double eta;
-
-  @Option(names = "--gamma", defaultValue = "1", description = "sde: sigma = gamma * g, gamma in [0, 1] (default: ${DEFAULT-VALUE}).")
-  double gamma;
-
-  @Option(names = "--solver", defaultValue = "heun", paramLabel = "euler|heun|rk4|rk45",
-      description = "ode: solver (default: ${DEFAULT-VALUE}).")
-  String solver;
-
-  @Option(names = "--rtol", defaultValue = "1e-5", description = "ode rk45: relative tolerance (default: ${DEFAULT-VALUE}).")
-  double rtol;
-
-  @Option(names = "--atol", defaultValue = "1e-5", description = "ode rk45: absolute tolerance (default: ${DEFAULT-VALUE}).")
-  double atol;
-
-  @Option(names = "--spacing", defaultValue = "uniform", paramLabel = "uniform|quadratic|logsnr",
-      description = "Time grid (default: ${DEFAULT-VALUE}).")
-  String spacing;
-
-  @Option(names = "--variance", defaultValue = "large", paramLabel = "large|posterior",
-      description = "ddpm: reverse variance beta_i or the posterior one (default: ${DEFAULT-VALUE}).")
-  String variance;
+  @Mixin SamplerOptions samplerOptions;
 
   @Option(names = "--n", description = "Number of samples (default 5000 for 2-D, the grid size for images).")
   Integer n;
@@ -102,39 +62,15 @@ final class SampleCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions global;
 
-  Samplers.Settings settings() {
-    Samplers.Settings s = new Samplers.Settings();
-    s.steps = steps != null ? steps : sampler.equals("ddpm") ? 1000 : 50;
-    s.eta = eta;
-    s.gamma = gamma;
-    s.solver = solver;
-    s.rtol = rtol;
-    s.atol = atol;
-    s.spacing = TimeGrid.Spacing.parse(spacing);
-    switch (variance) {
-      case "large":
-        s.variance = DdpmSampler.Variance.LARGE;
-        break;
-      case "posterior":
-        s.variance = DdpmSampler.Variance.POSTERIOR;
-        break;
-      default:
-        throw new IllegalArgumentException("--variance: expected large or posterior, got '" + variance + "'");
-    }
-    return s;
-  }
-
   @Override
   public Integer call() throws Exception {
-    Sampler s = Samplers.create(sampler, settings()); // checks flags before the engine starts
+    Sampler s = samplerOptions.create(); // checks flags before the engine starts
     if (n != null && n < 1) {
       throw new IllegalArgumentException("--n must be at least 1, got " + n);
     }
     Device device = global.start();
     try (NDManager manager = NDManager.newBaseManager(device);
-        LoadedModel model = source.run != null
-            ? LoadedModel.fromRun(source.run, manager, !rawWeights)
-            : LoadedModel.fromModelDir(source.model, manager)) {
+        LoadedModel model = source.load(manager, !rawWeights)) {
       TrainConfig cfg = model.config();
       boolean images = TrainConfig.isImageData(cfg.data);
       ImageGrid.Grid layout = ImageGrid.parseGrid(grid);
@@ -150,7 +86,7 @@ final class SampleCommand implements Callable<Integer> {
       ImageTrajectory imageTrajectory = null;
       if (trajectory != null && images) {
         imageTrajectory = new ImageTrajectory(model.predictor(), model.process(), manager, tracked,
-            s instanceof dev.scoreflow.sample.OdeSampler ? 1 : settings().steps, 10);
+            s instanceof dev.scoreflow.sample.OdeSampler ? 1 : samplerOptions.settings().steps, 10);
         observer = imageTrajectory;
       } else if (trajectory != null) {
         paths.add(x1.get(new NDIndex("0:" + tracked)).toFloatArray());

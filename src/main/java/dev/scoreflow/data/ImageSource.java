@@ -42,8 +42,16 @@ public final class ImageSource {
    * @throws MissingDataException naming every file looked for and how to get them
    */
   public static ImageFiles resolve(String data, Path dataDir) {
+    return resolve(data, dataDir, SPLITS);
+  }
+
+  /**
+   * As {@link #resolve(String, Path)}, trying the splits in the order given: evaluation asks for
+   * {@code t10k} first, to measure on images the model was not trained on.
+   */
+  public static ImageFiles resolve(String data, Path dataDir, List<String> splits) {
     Path folder = folder(data, dataDir);
-    for (String split : SPLITS) {
+    for (String split : splits) {
       Path images = find(folder, split + "-images-idx3-ubyte");
       Path labels = find(folder, split + "-labels-idx1-ubyte");
       if (images != null && labels != null) {
@@ -58,7 +66,7 @@ public final class ImageSource {
       }
     }
     List<String> looked = new ArrayList<>();
-    for (String split : SPLITS) {
+    for (String split : splits) {
       looked.add(split + "-images-idx3-ubyte[.gz] + " + split + "-labels-idx1-ubyte[.gz]");
     }
     String where = Files.isDirectory(folder) ? "in " + folder : "in " + folder + " (the folder does not exist)";

@@ -143,7 +143,12 @@ public final class UNetS implements EpsNetwork {
     NDArray q = parts.get(0);
     NDArray k = parts.get(1);
     NDArray v = parts.get(2);
-    NDArray logits = q.transpose(0, 2, 1).batchMatMul(k).div(Math.sqrt(c)); // [B, n, n]: q_i.k_j
+    // Divide by a tensor on x's manager, not by a Number: DJL turns a Number into a scalar tensor
+    // over a direct buffer that it closes right away, but autograd keeps that tensor for the
+    // backward pass, which then reads freed memory once the GC has run (garbage gradients, seen
+    // as NaN in the ODE likelihood). Same value and dtype as div(Number), so the same result.
+    NDArray scale = x.getManager().create(Math.sqrt(c));
+    NDArray logits = q.transpose(0, 2, 1).batchMatMul(k).div(scale); // [B, n, n]: q_i.k_j
     NDArray attn = logits.softmax(2);
     NDArray out = v.batchMatMul(attn.transpose(0, 2, 1)).reshape(s); // out_i = sum_j a_ij v_j
     return x.add(Ops.conv2d(p, name + ".proj", out, 1, 0));

@@ -83,7 +83,11 @@ public final class GaussianMixtureOracle implements NoisePredictor {
     NDArray r = p[0].softmax(1); // [N, K]
     // eps = b * sum_k r_k diff_k / v_k
     NDArray w = r.div(p[2]).expandDims(2);
-    return p[1].mul(w).sum(new int[] {1}).muli((float) process.b(t));
+    // b as a tensor that lives on x's manager: a Number would become a scalar tensor that DJL
+    // frees at once although autograd keeps it (see UNetS.attention), and the likelihood code
+    // differentiates this oracle.
+    NDArray b = x.getManager().create((float) process.b(t));
+    return p[1].mul(w).sum(new int[] {1}).muli(b);
   }
 
   /** log p_t(x) for each row of x, shape [N] (exact, in nats). */

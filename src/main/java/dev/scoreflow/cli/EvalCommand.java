@@ -1,0 +1,364 @@
+package dev.scoreflow.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.Gson;
+import dev.scoreflow.checkpoint.LoadedModel;
+import dev.scoreflow.data.IdxData;
+import dev.scoreflow.data.IdxReader;
+import dev.scoreflow.data.ImageFiles;
+import dev.scoreflow.data.ImageSource;
+import dev.scoreflow.data.ToyData;
+import dev.scoreflow.engine.ScoreflowEngine;
+import dev.scoreflow.eval.OdeLikelihood;
+import dev.scoreflow.eval.OdeLikelihood.Divergence;
+import dev.scoreflow.eval.SampleQuality;
+import dev.scoreflow.model.CountingPredictor;
+import dev.scoreflow.oracle.GaussianMixtureOracle;
+import dev.scoreflow.sample.Sampler;
+import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.VpLinear;
+import dev.scoreflow.train.TrainConfig;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code scoreflow eval}: how good a trained model is. For 2-D data: sliced Wasserstein-1 of
+ * samples against fresh data beside the statistic's floor, for gmm8 also mode shares and the
+ * samples' log-density under the true mixture; with --nll the probability-flow ODE likelihood of
+ * fresh data (nats for 2-D, bits/dim for images).
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Evaluate a trained run or model: sliced Wasserstein distance to the data beside "
+        + "its floor (2-D), and with --nll the ODE negative log-likelihood of fresh data.")
+final class EvalCommand implements Callable<Integer> {
+  private static final Logger LOG = LogManager.getLogger(EvalCommand.class);
+  /** Seeds of the stages: stage 0 is --seed itself, so the samples equal `sample --seed`'s. */
+  private static final long STAGE_STRIDE = 1_000_003L;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
+
+  @Mixin SamplerOptions samplerOptions;
+
+  @Option(names = "--n", defaultValue = "5000", description = "2-D: number of samples, and of data points they are compared with (default: ${DEFAULT-VALUE}).")
+  int n;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples, the data draws and the probes (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--t-min", description = "Where sampling stops and the likelihood solve starts (default: the run's t-min).")
+  Double tMin;
+
+  @Option(names = "--raw-weights", description = "Use the training weights instead of their EMA.")
+  boolean rawWeights;
+
+  @Option(names = "--projections", defaultValue = "128", description = "Random directions of the sliced Wasserstein distance (default: ${DEFAULT-VALUE}).")
+  int projections;
+
+  @Option(names = "--floor-repeats", defaultValue = "3", description = "Data-vs-data pairs averaged for the floor (default: ${DEFAULT-VALUE}).")
+  int floorRepeats;
+
+  @Option(names = "--nll", description = "Also the ODE negative log-likelihood of fresh data (nats; bits/dim for images).")
+  boolean nll;
+
+  @Option(names = "--nll-n", defaultValue = "1000", description = "Data points for --nll (default: ${DEFAULT-VALUE}).")
+  int nllN;
+
+  @Option(names = "--nll-batch", description = "Points per likelihood solve (default 1000 for 2-D, 50 for images).")
+  Integer nllBatch;
+
+  @Option(names = "--nll-rtol", defaultValue = "1e-5", description = "Likelihood rk45 relative tolerance (default: ${DEFAULT-VALUE}).")
+  double nllRtol;
+
+  @Option(names = "--nll-atol", defaultValue = "1e-5", description = "Likelihood rk45 absolute tolerance (default: ${DEFAULT-VALUE}).")
+  double nllAtol;
+
+  @Option(names = "--divergence", paramLabel = "exact|rademacher|gaussian",
+      description = "div eps for --nll: exact (2-D default) or Hutchinson's estimator with one probe per point (images: rademacher).")
+  String divergence;
+
+  @Option(names = "--json", description = "Also print the results as one JSON line.")
+  boolean json;
+
+  @Mixin GlobalOptions global;
+
+  @Spec CommandSpec spec;
+
+  /** Results go to the command line's writer (stdout, or what a caller set): tests read it. */
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Sampler sampler = samplerOptions.create(); // checks flags before the engine starts
+    require(n >= 2, "--n must be at least 2, got " + n);
+    require(nllN >= 1, "--nll-n must be at least 1, got " + nllN);
+    require(nllBatch == null || nllBatch >= 1, "--nll-batch must be at least 1, got " + nllBatch);
+    require(projections >= 1, "--projections must be at least 1, got " + projections);
+    require(floorRepeats >= 1, "--floor-repeats must be at least 1, got " + floorRepeats);
+    require(nllRtol > 0 && nllAtol > 0, "--nll-rtol and --nll-atol must be positive");
+    Divergence div = divergence == null ? null : Divergence.parse(divergence);
+    Device device = global.start();
+    Map<String, Object> results = new LinkedHashMap<>();
+    try (NDManager manager = NDManager.newBaseManager(device);
+        LoadedModel model = source.load(manager, !rawWeights)) {
+      TrainConfig cfg = model.config();
+      boolean images = TrainConfig.isImageData(cfg.data);
+      double tEnd = tMin != null ? tMin : cfg.tMin;
+      out().printf(Locale.ROOT, "eval %s: data %s, process %s, %s weights, t-min %s%n",
+          source.path(), cfg.data, model.process().name(),
+          source.run != null && rawWeights ? "training" : "EMA", tEnd);
+      results.put("source", source.path().toString());
+      results.put("data", cfg.data);
+      results.put("process", model.process().name());
+      if (images) {
+        out().println("image evaluation: not available yet (sample quality needs FID-LeNet);"
+            + (nll ? " the likelihood follows" : " --nll gives bits/dim"));
+        if (nll) {
+          imageNll(model, manager, tEnd, div == null ? Divergence.RADEMACHER : div, results);
+        }
+      } else {
+        ToyData data = ToyData.byName(cfg.data);
+        sampleQuality(model, manager, sampler, data, tEnd, results);
+        if (nll) {
+          toyNll(model, manager, data, tEnd, div == null ? Divergence.EXACT : div, results);
+        }
+      }
+    }
+    if (json) {
+      out().println(new Gson().toJson(results));
+    }
+    return 0;
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  private void seedStage(int stage) {
+    ScoreflowEngine.seed(seed * STAGE_STRIDE + stage);
+  }
+
+  /** The exact gmm8 mixture (a VP process, so that t = 0 is p_0 itself), or null. */
+  private static GaussianMixtureOracle mixtureOf(ToyData data, NDManager manager) {
+    return data == ToyData.GMM8 ? GaussianMixtureOracle.gmm8(new VpLinear(), manager) : null;
+  }
+
+  private void sampleQuality(LoadedModel model, NDManager manager, Sampler sampler, ToyData data,
+      double tEnd, Map<String, Object> results) {
+    try (NDManager m = manager.newSubManager()) {
+      seedStage(0);
+      NoiseProcess p = model.process();
+      NDArray x1 = m.randomNormal(new Shape(n).addAll(model.network().dataShape())).muli(p.priorStd());
+      CountingPredictor eps = new CountingPredictor(model.predictor());
+      long t0 = System.nanoTime();
+      NDArray x0 = sampler.sample(eps, p, x1, tEnd);
+      double wall = (System.nanoTime() - t0) / 1e9;
+      out().printf(Locale.ROOT, "sampler     %s  n %d  NFE %d  wall %.2f s%n",
+          sampler.describe(), n, eps.calls(), wall);
+      seedStage(1);
+      SampleQuality.SlicedW1 sw = SampleQuality.slicedW1(x0, data::sample, projections, seed,
+          floorRepeats);
+      out().printf(Locale.ROOT,
+          "sliced W1   %.4f  floor %.4f +- %.4f  (%.2fx the floor; floor = data vs data, n %d,"
+              + " %d repeats, %d projections)%n",
+          sw.distance(), sw.floorMean(), sw.floorSd(), sw.ratio(), n, sw.repeats(), sw.projections());
+      results.put("sampler", sampler.describe());
+      results.put("n", n);
+      results.put("nfe", eps.calls());
+      results.put("sw", sw.distance());
+      results.put("swFloor", sw.floorMean());
+      results.put("swFloorSd", sw.floorSd());
+      GaussianMixtureOracle mixture = mixtureOf(data, m);
+      if (mixture != null) {
+        double[] shares = SampleQuality.modeShares(mixture, x0);
+        StringBuilder sb = new StringBuilder();
+        double worst = 0;
+        for (double s : shares) {
+          sb.append(String.format(Locale.ROOT, " %.1f", 100 * s));
+          worst = Math.max(worst, Math.abs(s - 1.0 / shares.length));
+        }
+        out().printf(Locale.ROOT, "modes      %s %%  (nearest centre; ideal %.1f each,"
+            + " largest deviation %.1f points)%n", sb, 100.0 / shares.length, 100 * worst);
+        double logpSamples = SampleQuality.meanLogDensity(mixture, x0);
+        double logpData = SampleQuality.meanLogDensity(mixture, data.sample(m, n));
+        out().printf(Locale.ROOT, "log p_data  %.4f nats  mean over the samples, under the"
+            + " true mixture (fresh data score %.4f)%n", logpSamples, logpData);
+        results.put("modeShares", shares);
+        results.put("meanLogDensity", logpSamples);
+        results.put("dataMeanLogDensity", logpData);
+      }
+    }
+  }
+
+  private OdeLikelihood likelihood(LoadedModel model, double tEnd, Divergence div) {
+    return new OdeLikelihood(model.predictor(), model.process(), tEnd, nllRtol, nllAtol, div);
+  }
+
+  private String priorText(NoiseProcess p) {
+    String s = String.format(Locale.ROOT, "prior N(0, %.4f^2 I) at t = %s", p.priorStd(), p.tMax());
+    if (!p.name().equals("ve")) {
+      s += String.format(Locale.ROOT, " (a there is %.4f, taken as 0)", p.a(p.tMax()));
+    }
+    return s;
+  }
+
+  private void toyNll(LoadedModel model, NDManager manager, ToyData data, double tEnd,
+      Divergence div, Map<String, Object> results) {
+    int batch = nllBatch != null ? nllBatch : 1000;
+    OdeLikelihood lik = likelihood(model, tEnd, div);
+    NoiseProcess p = model.process();
+    OdeLikelihood.Prior prior = OdeLikelihood.isotropicGaussian(p.priorStd());
+    List<Double> logps = new ArrayList<>();
+    double exactTmin = 0;
+    double exact0 = 0;
+    long evaluations = 0;
+    long t0 = System.nanoTime();
+    try (NDManager m = manager.newSubManager()) {
+      seedStage(2);
+      NDArray x = data.sample(m, nllN);
+      GaussianMixtureOracle mixture = mixtureOf(data, m);
+      for (int start = 0; start < nllN; start += batch) {
+        int size = Math.min(batch, nllN - start);
+        try (NDManager chunk = m.newSubManager()) {
+          NDArray xs = x.get(start + ":" + (start + size));
+          xs.attach(chunk);
+          OdeLikelihood.Result r = lik.evaluate(xs, prior);
+          evaluations += r.evaluations;
+          for (double v : r.logp) {
+            logps.add(v);
+          }
+          if (mixture != null) {
+            // The model's reference: the true mixture at the same t-min (and at t = 0).
+            GaussianMixtureOracle atTmin = GaussianMixtureOracle.gmm8(p, chunk);
+            exactTmin += atTmin.logDensity(xs, tEnd).sum().getFloat();
+            exact0 += mixture.logDensity(xs, 0.0).sum().getFloat();
+          }
+        }
+      }
+    }
+    double[] ms = meanAndStdError(logps);
+    double wall = (System.nanoTime() - t0) / 1e9;
+    out().printf(Locale.ROOT, "nll         %.4f nats +- %.4f (s.e.)  n %d, rk45 rtol %.0e atol"
+            + " %.0e, %s divergence, %d evaluations, wall %.1f s; %s%n",
+        -ms[0], ms[1], nllN, nllRtol, nllAtol, div.id(), evaluations, wall, priorText(p));
+    results.put("nll", -ms[0]);
+    results.put("nllSe", ms[1]);
+    results.put("nllN", nllN);
+    results.put("nllEvaluations", evaluations);
+    results.put("divergence", div.id());
+    if (data == ToyData.GMM8) {
+      out().printf(Locale.ROOT, "            true mixture on the same points: -log p_tmin %.4f,"
+          + " -log p_0 %.4f nats%n", -exactTmin / nllN, -exact0 / nllN);
+      results.put("trueNllTmin", -exactTmin / nllN);
+      results.put("trueNll0", -exact0 / nllN);
+    }
+  }
+
+  private void imageNll(LoadedModel model, NDManager manager, double tEnd, Divergence div,
+      Map<String, Object> results) {
+    TrainConfig cfg = model.config();
+    ImageFiles files = ImageSource.resolve(cfg.data, ImageSource.dataDir(cfg.dataDir),
+        List.of("t10k", "train"));
+    IdxData idx = IdxReader.readImages(files.images());
+    int[] dims = idx.dims();
+    Shape want = model.network().dataShape();
+    Shape have = new Shape(1, dims[1], dims[2]);
+    require(have.equals(want), files.images() + ": images " + have + ", the model takes " + want);
+    int count = Math.min(nllN, idx.count());
+    if (count < nllN) {
+      out().printf(Locale.ROOT, "--nll-n %d: %s holds only %d images; using all of them%n",
+          nllN, files.images(), idx.count());
+    }
+    int batch = nllBatch != null ? nllBatch : 50;
+    int item = idx.itemSize();
+    // A seeded choice of images: the first `count` of a Fisher-Yates shuffle.
+    int[] order = new int[idx.count()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Random rng = new Random(seed * STAGE_STRIDE + 3);
+    for (int i = 0; i < count; i++) {
+      int j = i + rng.nextInt(order.length - i);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    OdeLikelihood lik = likelihood(model, tEnd, div);
+    NoiseProcess p = model.process();
+    OdeLikelihood.Prior prior = OdeLikelihood.isotropicGaussian(p.priorStd());
+    List<Double> bpd = new ArrayList<>();
+    List<Double> nats = new ArrayList<>();
+    long evaluations = 0;
+    long t0 = System.nanoTime();
+    seedStage(2);
+    for (int start = 0; start < count; start += batch) {
+      int size = Math.min(batch, count - start);
+      byte[] bytes = new byte[size * item];
+      for (int i = 0; i < size; i++) {
+        System.arraycopy(idx.payload(), order[start + i] * item, bytes, i * item, item);
+      }
+      try (NDManager chunk = manager.newSubManager()) {
+        NDArray pixels = chunk.create(ByteBuffer.wrap(bytes), new Shape(size).addAll(want), DataType.UINT8);
+        OdeLikelihood.Result r = lik.evaluate(OdeLikelihood.dequantise(pixels), prior);
+        evaluations += r.evaluations;
+        for (double v : r.logp) {
+          nats.add(-v);
+          bpd.add(OdeLikelihood.bitsPerDim(v, r.dim));
+        }
+      }
+      LOG.info(String.format(Locale.ROOT, "nll: %d/%d images, %.3f bits/dim so far",
+          start + size, count, meanAndStdError(bpd)[0]));
+    }
+    double[] b = meanAndStdError(bpd);
+    double[] e = meanAndStdError(nats);
+    double wall = (System.nanoTime() - t0) / 1e9;
+    out().printf(Locale.ROOT, "nll         %.4f bits/dim +- %.4f (s.e.)  (%.2f nats per image)  n %d"
+            + " from %s, dequantised x = (k + u)/128 - 1; rk45 rtol %.0e atol %.0e, %s divergence,"
+            + " %d evaluations, wall %.1f s; %s%n",
+        b[0], b[1], e[0], count, files.describe(), nllRtol, nllAtol, div.id(), evaluations, wall,
+        priorText(p));
+    results.put("bitsPerDim", b[0]);
+    results.put("bitsPerDimSe", b[1]);
+    results.put("nll", e[0]);
+    results.put("nllN", count);
+    results.put("nllEvaluations", evaluations);
+    results.put("divergence", div.id());
+  }
+
+  /** {mean, standard error of the mean}; the error is 0 for one value. */
+  static double[] meanAndStdError(List<Double> v) {
+    double mean = 0;
+    for (double x : v) {
+      mean += x / v.size();
+    }
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - mean) * (x - mean);
+    }
+    double se = v.size() > 1 ? Math.sqrt(ss / (v.size() - 1) / v.size()) : 0;
+    return new double[] {mean, se};
+  }
+}

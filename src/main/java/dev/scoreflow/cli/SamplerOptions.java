@@ -1,0 +1,68 @@
+package dev.scoreflow.cli;
+
+import dev.scoreflow.sample.DdpmSampler;
+import dev.scoreflow.sample.Sampler;
+import dev.scoreflow.sample.Samplers;
+import dev.scoreflow.sample.TimeGrid;
+import picocli.CommandLine.Option;
+
+/** The sampler flags that {@code sample} and {@code eval} share (a picocli mixin). */
+final class SamplerOptions {
+  @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "ddpm|ddim|ode|sde",
+      description = "Sampler (default: ${DEFAULT-VALUE}).")
+  String sampler;
+
+  @Option(names = "--steps", description = "Steps of the time grid (default 50; 1000 for ddpm).")
+  Integer steps;
+
+  @Option(names = "--eta", defaultValue = "0", description = "ddim: noise scale eta in [0, 1] (default: ${DEFAULT-VALUE}).")
+  double eta;
+
+  @Option(names = "--gamma", defaultValue = "1", description = "sde: sigma = gamma * g, gamma in [0, 1] (default: ${DEFAULT-VALUE}).")
+  double gamma;
+
+  @Option(names = "--solver", defaultValue = "heun", paramLabel = "euler|heun|rk4|rk45",
+      description = "ode: solver (default: ${DEFAULT-VALUE}).")
+  String solver;
+
+  @Option(names = "--rtol", defaultValue = "1e-5", description = "ode rk45: relative tolerance (default: ${DEFAULT-VALUE}).")
+  double rtol;
+
+  @Option(names = "--atol", defaultValue = "1e-5", description = "ode rk45: absolute tolerance (default: ${DEFAULT-VALUE}).")
+  double atol;
+
+  @Option(names = "--spacing", defaultValue = "uniform", paramLabel = "uniform|quadratic|logsnr",
+      description = "Time grid (default: ${DEFAULT-VALUE}).")
+  String spacing;
+
+  @Option(names = "--variance", defaultValue = "large", paramLabel = "large|posterior",
+      description = "ddpm: reverse variance beta_i or the posterior one (default: ${DEFAULT-VALUE}).")
+  String variance;
+
+  Samplers.Settings settings() {
+    Samplers.Settings s = new Samplers.Settings();
+    s.steps = steps != null ? steps : sampler.equals("ddpm") ? 1000 : 50;
+    s.eta = eta;
+    s.gamma = gamma;
+    s.solver = solver;
+    s.rtol = rtol;
+    s.atol = atol;
+    s.spacing = TimeGrid.Spacing.parse(spacing);
+    switch (variance) {
+      case "large":
+        s.variance = DdpmSampler.Variance.LARGE;
+        break;
+      case "posterior":
+        s.variance = DdpmSampler.Variance.POSTERIOR;
+        break;
+      default:
+        throw new IllegalArgumentException("--variance: expected large or posterior, got '" + variance + "'");
+    }
+    return s;
+  }
+
+  /** The sampler the flags describe; checks them (call before the engine starts). */
+  Sampler create() {
+    return Samplers.create(sampler, settings());
+  }
+}
