@@ -44,7 +44,7 @@ final class SampleCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Source source;
 
-  @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "ddpm|ddim|ode|sde",
+  @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "ddpm|ddim|ode|sde|dpm++2m",
       description = "Sampler (default: ${DEFAULT-VALUE}).")
   String sampler;
 
@@ -70,6 +70,10 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--spacing", defaultValue = "uniform", paramLabel = "uniform|quadratic|logsnr",
       description = "Time grid (default: ${DEFAULT-VALUE}).")
   String spacing;
+
+  @Option(names = "--lower-order-final", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "dpm++2m: take the last step at first order (default: ${DEFAULT-VALUE}).")
+  boolean lowerOrderFinal;
 
   @Option(names = "--variance", defaultValue = "large", paramLabel = "large|posterior",
       description = "ddpm: reverse variance beta_i or the posterior one (default: ${DEFAULT-VALUE}).")
@@ -111,6 +115,7 @@ final class SampleCommand implements Callable<Integer> {
     s.rtol = rtol;
     s.atol = atol;
     s.spacing = TimeGrid.Spacing.parse(spacing);
+    s.lowerOrderFinal = lowerOrderFinal;
     switch (variance) {
       case "large":
         s.variance = DdpmSampler.Variance.LARGE;
