@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The sampler flags that {@code sample} and {@code eval} share (a picocli mixin). */
 final class SamplerOptions {
-  @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "ddpm|ddim|ode|sde",
+  @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "ddpm|ddim|ode|sde|dpm++2m",
       description = "Sampler (default: ${DEFAULT-VALUE}).")
   String sampler;
 
@@ -39,9 +39,14 @@ final class SamplerOptions {
       description = "ddpm: reverse variance beta_i or the posterior one (default: ${DEFAULT-VALUE}).")
   String variance;
 
+  @Option(names = "--lower-order-final", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "dpm++2m: take the last step at first order (default: ${DEFAULT-VALUE}).")
+  boolean lowerOrderFinal;
+
   Samplers.Settings settings() {
     Samplers.Settings s = new Samplers.Settings();
     s.steps = steps != null ? steps : sampler.equals("ddpm") ? 1000 : 50;
+    s.lowerOrderFinal = lowerOrderFinal;
     s.eta = eta;
     s.gamma = gamma;
     s.solver = solver;

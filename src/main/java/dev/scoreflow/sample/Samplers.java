@@ -5,7 +5,7 @@ import java.util.List;
 
 /** Builds a sampler from command-line style settings. */
 public final class Samplers {
-  public static final List<String> NAMES = List.of("ddpm", "ddim", "ode", "sde");
+  public static final List<String> NAMES = List.of("ddpm", "ddim", "ode", "sde", "dpm++2m");
 
   private Samplers() {}
 
@@ -19,6 +19,8 @@ public final class Samplers {
     public double atol = 1e-5;
     public TimeGrid.Spacing spacing = TimeGrid.Spacing.UNIFORM;
     public DdpmSampler.Variance variance = DdpmSampler.Variance.LARGE;
+    /** dpm++2m: take the last step at first order. */
+    public boolean lowerOrderFinal = true;
   }
 
   public static Sampler create(String name, Settings s) {
@@ -31,6 +33,8 @@ public final class Samplers {
         return new OdeSampler(OdeSolver.byName(s.solver, s.rtol, s.atol), s.steps, s.spacing);
       case "sde":
         return new SdeSampler(s.steps, s.gamma, s.spacing);
+      case "dpm++2m":
+        return new DpmSolverPlusPlus2M(s.steps, s.spacing, s.lowerOrderFinal);
       default:
         throw new IllegalArgumentException(
             "--sampler: unknown sampler '" + name + "', expected one of " + NAMES);
