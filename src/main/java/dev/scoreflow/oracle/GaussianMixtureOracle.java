@@ -46,6 +46,16 @@ public final class GaussianMixtureOracle implements NoisePredictor {
         new double[] {1.0});
   }
 
+  /**
+   * A copy of the means owned by {@code m}: results of arithmetic land on the first operand's
+   * manager, so working on the shared array would pile results up on the oracle's manager.
+   */
+  private NDArray meansOn(NDManager m) {
+    NDArray c = means.toDevice(m.getDevice(), true);
+    c.attach(m);
+    return c;
+  }
+
   public NDArray means() {
     return means;
   }
@@ -72,7 +82,7 @@ public final class GaussianMixtureOracle implements NoisePredictor {
       logNorm[k] = (float) (Math.log(weights[k]) - 0.5 * dim * Math.log(2 * Math.PI * v[k]));
     }
     NDArray var = m.create(v);
-    NDArray diff = x.expandDims(1).sub(means.toDevice(x.getDevice(), false).mul(a).expandDims(0));
+    NDArray diff = x.expandDims(1).sub(meansOn(x.getManager()).mul(a).expandDims(0));
     NDArray logits = diff.square().sum(new int[] {2}).div(var.mul(-2)).add(m.create(logNorm));
     return new NDArray[] {logits, diff, var};
   }
@@ -99,7 +109,7 @@ public final class GaussianMixtureOracle implements NoisePredictor {
 
   /** Index of the nearest centre for each row of x, as int64 [N]. */
   public NDArray nearestComponent(NDArray x) {
-    NDArray d = x.expandDims(1).sub(means.toDevice(x.getDevice(), false).expandDims(0))
+    NDArray d = x.expandDims(1).sub(meansOn(x.getManager()).expandDims(0))
         .square().sum(new int[] {2});
     return d.argMin(1);
   }
@@ -116,7 +126,7 @@ public final class GaussianMixtureOracle implements NoisePredictor {
     NDArray u = manager.randomUniform(0f, 1f, new Shape(n, 1));
     NDArray idx = u.gte(manager.create(toFloat(cum)).expandDims(0)).sum(new int[] {1})
         .toType(DataType.INT64, false).minimum(k - 1);
-    NDArray centres = means.toDevice(manager.getDevice(), false).get(idx);
+    NDArray centres = meansOn(manager).get(idx);
     NDArray std = manager.create(toFloat(stds)).get(idx).expandDims(1);
     return centres.add(manager.randomNormal(centres.getShape()).mul(std));
   }
