@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
  * "alpha-bar" of the DDPM paper is a^2). Between grid points log a is linear, so f is piecewise
  * constant and every sampler can run on it; on the grid it is exactly the paper's schedule.
  */
-public final class DiscreteVp implements NoiseProcess {
+public final class DiscreteVp extends LogSignalVp {
   private final int n;
   private final double[] beta; // beta[i], i = 1..n (beta[0] unused)
   private final double[] logA; // log a_i, i = 0..n
@@ -45,27 +45,16 @@ public final class DiscreteVp implements NoiseProcess {
     return beta[i];
   }
 
-  private double logAt(double t) {
+  @Override
+  double logSignal(double t) {
     double u = Math.max(0.0, Math.min(1.0, t)) * n;
     int i = Math.min((int) Math.floor(u), n - 1);
     double w = u - i;
     return logA[i] + w * (logA[i + 1] - logA[i]);
   }
 
-  @Override
-  public double a(double t) {
-    return Math.exp(logAt(t));
-  }
 
-  @Override
-  public double b(double t) {
-    return Math.sqrt(-Math.expm1(2 * logAt(t)));
-  }
 
-  @Override
-  public double lambda(double t) {
-    return Math.sqrt(Math.expm1(-2 * logAt(t)));
-  }
 
   @Override
   public double f(double t) {
@@ -74,10 +63,6 @@ public final class DiscreteVp implements NoiseProcess {
     return (logA[i + 1] - logA[i]) * n;
   }
 
-  @Override
-  public double g2(double t) {
-    return -2 * f(t);
-  }
 
   @Override
   public double tOfLambda(double lambda) {
@@ -102,7 +87,8 @@ public final class DiscreteVp implements NoiseProcess {
     return (lo + w) / n;
   }
 
-  private NDArray logA(NDArray t) {
+  @Override
+  NDArray logSignal(NDArray t) {
     // Linear interpolation in the table of log a_i, done on t's device.
     NDArray table = t.getManager().create(toFloat(logA));
     NDArray u = t.clip(0, 1).mul(n);
@@ -122,13 +108,5 @@ public final class DiscreteVp implements NoiseProcess {
     return f;
   }
 
-  @Override
-  public NDArray a(NDArray t) {
-    return logA(t).exp();
-  }
 
-  @Override
-  public NDArray b(NDArray t) {
-    return VpMath.noiseScaleFromLogA(logA(t));
-  }
 }

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
  * Variance-preserving process with linear beta(t) = bmin + t (bmax - bmin) (DDPM's continuous
  * limit, THEORY.md table): log a = -t^2 (bmax - bmin)/4 - t bmin/2, b = sqrt(1 - a^2).
  */
-public final class VpLinear implements NoiseProcess {
+public final class VpLinear extends LogSignalVp {
   private final double bmin;
   private final double bmax;
 
@@ -27,7 +27,8 @@ public final class VpLinear implements NoiseProcess {
     return "vp-linear";
   }
 
-  private double logA(double t) {
+  @Override
+  double logSignal(double t) {
     return -t * t * (bmax - bmin) / 4 - t * bmin / 2;
   }
 
@@ -35,15 +36,7 @@ public final class VpLinear implements NoiseProcess {
     return bmin + t * (bmax - bmin);
   }
 
-  @Override
-  public double a(double t) {
-    return Math.exp(logA(t));
-  }
 
-  @Override
-  public double b(double t) {
-    return Math.sqrt(-Math.expm1(2 * logA(t)));
-  }
 
   @Override
   public double f(double t) {
@@ -55,10 +48,6 @@ public final class VpLinear implements NoiseProcess {
     return beta(t);
   }
 
-  @Override
-  public double lambda(double t) {
-    return Math.sqrt(Math.expm1(-2 * logA(t)));
-  }
 
   @Override
   public double tOfLambda(double lambda) {
@@ -69,17 +58,10 @@ public final class VpLinear implements NoiseProcess {
     return 2 * target / (c1 + Math.sqrt(c1 * c1 + 4 * c2 * target));
   }
 
-  private NDArray logA(NDArray t) {
+  @Override
+  NDArray logSignal(NDArray t) {
     return t.square().mul(-(bmax - bmin) / 4).sub(t.mul(bmin / 2));
   }
 
-  @Override
-  public NDArray a(NDArray t) {
-    return logA(t).exp();
-  }
 
-  @Override
-  public NDArray b(NDArray t) {
-    return VpMath.noiseScaleFromLogA(logA(t));
-  }
 }

@@ -1,0 +1,55 @@
+package dev.scoreflow.schedule;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+
+/**
+ * A variance-preserving process given by log a(t): b = sqrt(1 - a^2), lambda = b/a and g^2 =
+ * -2 f follow from it (THEORY.md: b^2 = 1 - a^2 gives d(b^2)/dt = -2 f a^2).
+ */
+abstract class LogSignalVp implements NoiseProcess {
+
+  /** log a(t). */
+  abstract double logSignal(double t);
+
+  /** log a(t) for a batch of times, on t's device. */
+  abstract NDArray logSignal(NDArray t);
+
+  @Override
+  public double a(double t) {
+    return Math.exp(logSignal(t));
+  }
+
+  @Override
+  public double b(double t) {
+    return Math.sqrt(-Math.expm1(2 * logSignal(t)));
+  }
+
+  @Override
+  public double lambda(double t) {
+    return Math.sqrt(Math.expm1(-2 * logSignal(t)));
+  }
+
+  @Override
+  public double g2(double t) {
+    return -2 * f(t);
+  }
+
+  @Override
+  public NDArray a(NDArray t) {
+    return logSignal(t).exp();
+  }
+
+  /**
+   * b = sqrt(-expm1(2 log a)) on the device. 1 - exp(u) in float32 loses all precision for u
+   * near 0 and can even come out negative (a vectorised exp may round above 1), which made sqrt
+   * return NaN at small t; a series is used there instead.
+   */
+  @Override
+  public NDArray b(NDArray t) {
+    NDArray u = logSignal(t).mul(2);
+    NDArray series = u.mul(u.mul(1.0 / 6).add(0.5)).add(1).mul(u).neg(); // -u (1 + u/2 + u^2/6)
+    NDArray direct = u.exp().neg().add(1);
+    return NDArrays.where(u.gt(-1e-2), series, direct).maximum(0).sqrt();
+  }
+}
