@@ -106,5 +106,10 @@ class CliTest {
     assertEquals(0, (10 + header.length()) % 64, "npy header must align to 64 bytes");
     float first = ByteBuffer.wrap(b, offset, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
     assertTrue(Float.isFinite(first));
+
+    Object[] d = run("sample", "--run", runDir.toString(), "--sampler", "dpm++2m", "--steps", "6",
+        "--spacing", "logsnr", "--n", "100", "--out", tmp.resolve("d.png").toString());
+    assertEquals(0, d[0], (String) d[2]);
+    assertTrue(Files.size(tmp.resolve("d.png")) > 1000);
   }
 }
