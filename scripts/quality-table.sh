@@ -5,12 +5,55 @@
 #
 #   scripts/quality-table.sh [RUN]     (default runs/demo-gmm8; trained by scripts/demo.sh's
 #                                       command when missing)
-# Environment: N (samples per cell, default 5000), SEED (default 2).
-# MNIST: needs an image quality metric (FID-LeNet), which scoreflow does not have yet; the
-# script says so instead of printing a table it cannot measure.
+#   scripts/quality-table.sh mnist [MODEL]   (default models/mnist-unet-s, scored by FID-LeNet
+#                                       with models/lenet-mnist; needs datasets/mnist, see
+#                                       scripts/get-datasets.sh)
+# Environment: N (samples per cell, default 5000 for gmm8, 500 for MNIST), SEED (default 2).
+# MNIST cells cost about NFE x N / 350 seconds on a 2-core CPU, so its table stops at NFE 100.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sf="$root/scripts/scoreflow"
+
+if [ "${1:-}" = "mnist" ]; then
+  model="${2:-$root/models/mnist-unet-s}"
+  n="${N:-500}"
+  seed="${SEED:-2}"
+  out="$(mktemp)"
+  cell() { # label, then eval flags
+    local label="$1"; shift
+    echo "quality-table: $label $*" >&2
+    "$sf" eval --model "$model" --n "$n" --seed "$seed" --json "$@" 2>/dev/null | tail -1 \
+      | sed "s/^{/{\"label\": \"$label\", /" >> "$out"
+  }
+  for nfe in 10 20 50; do
+    cell "ddpm" --sampler ddpm --steps "$nfe"
+    cell "ddim eta=0 (quadratic)" --sampler ddim --steps "$nfe" --spacing quadratic
+    cell "ode heun (quadratic)" --sampler ode --solver heun --steps $((nfe / 2)) --spacing quadratic
+    cell "dpm++2m (logsnr)" --sampler dpm++2m --steps "$nfe" --spacing logsnr
+  done
+  cell "ddim eta=0 (quadratic)" --sampler ddim --steps 100 --spacing quadratic
+  python3 - "$out" "$model" "$n" <<'PY'
+import json, sys, collections
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
+floor = sum(r["fidLenetFloor"] for r in rows) / max(1, len(rows))
+print(f"MNIST model `{sys.argv[2]}`, n = {sys.argv[3]} samples per cell. Cells: FID-LeNet (features of "
+      f"models/lenet-mnist; not comparable with Inception FID) against {sys.argv[3]} training images; "
+      f"floor (held-out vs training images, same n) {floor:.2f}.")
+print()
+fixed = collections.OrderedDict()
+for r in rows:
+    fixed.setdefault(r["label"], {})[r["nfe"]] = r
+nfes = sorted({k for v in fixed.values() for k in v})
+print("| sampler | " + " | ".join(f"NFE {k}" for k in nfes) + " |")
+print("|---|" + "---|" * len(nfes))
+for label, cells in fixed.items():
+    print(f"| {label} | " + " | ".join(
+        f"{cells[k]['fidLenet']:.1f} ({cells[k]['fidLenet'] / cells[k]['fidLenetFloor']:.1f}x)" if k in cells else ""
+        for k in nfes) + " |")
+PY
+  rm -f "$out"
+  exit 0
+fi
 run="${1:-$root/runs/demo-gmm8}"
 n="${N:-5000}"
 seed="${SEED:-2}"
@@ -64,7 +107,5 @@ print("| ode rk45 | NFE | W1 / floor | mean log-density |")
 print("|---|---|---|---|")
 for r in adaptive:
     print(f"| {r['label'][9:]} | {r['nfe']} | {r['sw'] / r['swFloor']:.2f}x | {r['meanLogDensity']:.2f} |")
-print()
-print("MNIST: not measured. It needs an image quality metric (FID-LeNet), which scoreflow does not have yet.")
 PY
 rm -f "$out"

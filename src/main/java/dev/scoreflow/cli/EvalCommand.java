@@ -6,11 +6,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import dev.scoreflow.checkpoint.LoadedModel;
+import dev.scoreflow.classifier.Classifier;
+import dev.scoreflow.classifier.ClassifierInfo;
+import dev.scoreflow.classifier.ClassifierSplit;
+import dev.scoreflow.eval.ImageQuality;
 import dev.scoreflow.data.IdxData;
 import dev.scoreflow.data.IdxReader;
 import dev.scoreflow.data.ImageFiles;
 import dev.scoreflow.data.ImageSource;
+import dev.scoreflow.data.Permutations;
 import dev.scoreflow.data.ToyData;
 import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.eval.OdeLikelihood;
@@ -23,13 +30,14 @@ import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.VpLinear;
 import dev.scoreflow.train.TrainConfig;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -43,12 +51,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code scoreflow eval}: how good a trained model is. For 2-D data: sliced Wasserstein-1 of
  * samples against fresh data beside the statistic's floor, for gmm8 also mode shares and the
- * samples' log-density under the true mixture; with --nll the probability-flow ODE likelihood of
+ * samples' log-density under the true mixture. For images: FID-LeNet beside its floor and the
+ * class histogram, with the classifier `scoreflow classifier` trains. With --nll the probability-flow ODE likelihood of
  * fresh data (nats for 2-D, bits/dim for images).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Evaluate a trained run or model: sliced Wasserstein distance to the data beside "
-        + "its floor (2-D), and with --nll the ODE negative log-likelihood of fresh data.")
+        + "its floor (2-D) or FID-LeNet beside its floor and the class histogram (images), and "
+        + "with --nll the ODE negative log-likelihood of fresh data.")
 final class EvalCommand implements Callable<Integer> {
   private static final Logger LOG = LogManager.getLogger(EvalCommand.class);
   /** Seeds of the stages: stage 0 is --seed itself, so the samples equal `sample --seed`'s. */
@@ -59,8 +69,16 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin SamplerOptions samplerOptions;
 
-  @Option(names = "--n", defaultValue = "5000", description = "2-D: number of samples, and of data points they are compared with (default: ${DEFAULT-VALUE}).")
-  int n;
+  @Option(names = "--n", description = "Number of samples, and of data points they are compared with (default: 5000 for 2-D, 1000 for images).")
+  Integer n;
+
+  @Option(names = "--classifier", paramLabel = "DIR",
+      description = "Images: the LeNet folder for FID-LeNet (default: models/lenet-DATA, written by `scoreflow classifier`).")
+  Path classifier;
+
+  @Option(names = "--sample-batch", defaultValue = "250",
+      description = "Images: samples drawn per batch (default: ${DEFAULT-VALUE}).")
+  int sampleBatch;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples, the data draws and the probes (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -111,7 +129,8 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Sampler sampler = samplerOptions.create(); // checks flags before the engine starts
-    require(n >= 2, "--n must be at least 2, got " + n);
+    require(n == null || n >= 2, "--n must be at least 2, got " + n);
+    require(sampleBatch >= 1, "--sample-batch must be at least 1, got " + sampleBatch);
     require(nllN >= 1, "--nll-n must be at least 1, got " + nllN);
     require(nllBatch == null || nllBatch >= 1, "--nll-batch must be at least 1, got " + nllBatch);
     require(projections >= 1, "--projections must be at least 1, got " + projections);
@@ -132,13 +151,13 @@ final class EvalCommand implements Callable<Integer> {
       results.put("data", cfg.data);
       results.put("process", model.process().name());
       if (images) {
-        out().println("image evaluation: not available yet (sample quality needs FID-LeNet);"
-            + (nll ? " the likelihood follows" : " --nll gives bits/dim"));
+        imageQuality(model, manager, sampler, tEnd, results);
         if (nll) {
           imageNll(model, manager, tEnd, div == null ? Divergence.RADEMACHER : div, results);
         }
       } else {
         ToyData data = ToyData.byName(cfg.data);
+        n = n != null ? n : 5000;
         sampleQuality(model, manager, sampler, data, tEnd, results);
         if (nll) {
           toyNll(model, manager, data, tEnd, div == null ? Divergence.EXACT : div, results);
@@ -210,6 +229,78 @@ final class EvalCommand implements Callable<Integer> {
         results.put("meanLogDensity", logpSamples);
         results.put("dataMeanLogDensity", logpData);
       }
+    }
+  }
+
+  /** FID-LeNet beside its floor, and the class histogram, of n samples (in batches). */
+  private void imageQuality(LoadedModel model, NDManager manager, Sampler sampler, double tEnd,
+      Map<String, Object> results) {
+    TrainConfig cfg = model.config();
+    Path folder = classifier != null ? classifier : Classifier.defaultFolder(cfg.data);
+    if (classifier == null && (folder == null || !Files.isDirectory(folder))) {
+      out().printf(Locale.ROOT, "FID-LeNet   skipped: no classifier %s; train one with"
+              + " `scoreflow classifier --data %s%s` and name it with --classifier%n",
+          folder == null ? "named for " + cfg.data : "at " + folder, cfg.data,
+          folder == null ? " --out DIR" : "");
+      return;
+    }
+    try (NDManager m = manager.newSubManager(); Classifier lenet = Classifier.load(folder, m)) {
+      ClassifierInfo info = lenet.info();
+      if (!info.data.equals(cfg.data)) {
+        out().printf(Locale.ROOT, "note: the classifier %s was trained on %s, the model on %s%n",
+            folder, info.data, cfg.data);
+      }
+      ClassifierSplit split = ClassifierSplit.load(info.data,
+          ImageSource.dataDir(info.dataDir != null ? info.dataDir : cfg.dataDir), info.holdout,
+          info.splitSeed);
+      require(split.train().size() == info.trainImages && split.test().size() == info.testImages,
+          folder + " was trained on a split of " + info.trainImages + " + " + info.testImages
+              + " images, but the data on disk splits into " + split.train().size() + " + "
+              + split.test().size() + "; evaluate with the data it was trained on");
+      int count = n != null ? n : Math.min(1000, ImageQuality.maxN(split));
+      require(count <= ImageQuality.maxN(split), "--n " + count + ": FID-LeNet's floor needs as"
+          + " many held-out images, and the classifier's split holds " + ImageQuality.maxN(split));
+      seedStage(0);
+      NoiseProcess p = model.process();
+      CountingPredictor eps = new CountingPredictor(model.predictor());
+      NDList parts = new NDList();
+      long t0 = System.nanoTime();
+      for (int start = 0; start < count; start += sampleBatch) {
+        int size = Math.min(sampleBatch, count - start);
+        try (NDManager chunk = m.newSubManager()) {
+          NDArray x1 = chunk.randomNormal(new Shape(size).addAll(model.network().dataShape()))
+              .muli(p.priorStd());
+          NDArray x0 = sampler.sample(eps, p, x1, tEnd);
+          x0.attach(m);
+          parts.add(x0);
+        }
+        LOG.info(String.format(Locale.ROOT, "eval: %d/%d samples", start + size, count));
+      }
+      double wall = (System.nanoTime() - t0) / 1e9;
+      NDArray samples = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+      int batches = (count + sampleBatch - 1) / sampleBatch;
+      out().printf(Locale.ROOT, "sampler     %s  n %d  NFE %d  wall %.2f s%n", sampler.describe(),
+          count, eps.calls() / batches, wall);
+      ImageQuality.Result q = ImageQuality.measure(lenet, samples, split, seed * STAGE_STRIDE + 4);
+      out().printf(Locale.ROOT, "FID-LeNet   %.3f  floor %.3f  (%.2fx the floor; floor = %d held-out"
+              + " vs %d training images of %s, whose test accuracy is %.4f; not comparable with"
+              + " Inception FID)%n", q.fid(), q.floor(), q.ratio(), q.n(), q.n(), folder,
+          info.testAccuracy);
+      StringBuilder sb = new StringBuilder();
+      for (int c = 0; c < q.classShares().length; c++) {
+        sb.append(String.format(Locale.ROOT, " %d:%.1f", c, 100 * q.classShares()[c]));
+      }
+      out().printf(Locale.ROOT, "classes    %s %%  (LeNet's reading of the samples; largest"
+          + " deviation from the held-out images' shares %.1f points)%n", sb,
+          100 * q.worstClassDeviation());
+      results.put("sampler", sampler.describe());
+      results.put("n", count);
+      results.put("nfe", eps.calls() / batches);
+      results.put("fidLenet", q.fid());
+      results.put("fidLenetFloor", q.floor());
+      results.put("classShares", q.classShares());
+      results.put("dataClassShares", q.dataClassShares());
+      results.put("classifierTestAccuracy", info.testAccuracy);
     }
   }
 
@@ -294,18 +385,8 @@ final class EvalCommand implements Callable<Integer> {
     }
     int batch = nllBatch != null ? nllBatch : 50;
     int item = idx.itemSize();
-    // A seeded choice of images: the first `count` of a Fisher-Yates shuffle.
-    int[] order = new int[idx.count()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Random rng = new Random(seed * STAGE_STRIDE + 3);
-    for (int i = 0; i < count; i++) {
-      int j = i + rng.nextInt(order.length - i);
-      int tmp = order[i];
-      order[i] = order[j];
-      order[j] = tmp;
-    }
+    // A seeded choice of images: the first `count` of a shuffle.
+    int[] order = Permutations.shuffled(seed * STAGE_STRIDE + 3, idx.count());
     OdeLikelihood lik = likelihood(model, tEnd, div);
     NoiseProcess p = model.process();
     OdeLikelihood.Prior prior = OdeLikelihood.isotropicGaussian(p.priorStd());

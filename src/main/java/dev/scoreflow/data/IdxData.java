@@ -47,6 +47,24 @@ public final class IdxData {
     return payload;
   }
 
+  /**
+   * The items at {@code rows} (first-dimension indices, in that order) as a new IdxData with the
+   * same source; used to split one file into training and held-out parts.
+   */
+  public IdxData select(int[] rows) {
+    int item = itemSize();
+    byte[] out = new byte[rows.length * item];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] < 0 || rows[i] >= count()) {
+        throw new IndexOutOfBoundsException(source + ": item " + rows[i] + " of " + count());
+      }
+      System.arraycopy(payload, rows[i] * item, out, i * item, item);
+    }
+    int[] d = dims.clone();
+    d[0] = rows.length;
+    return new IdxData(source, d, out);
+  }
+
   @Override
   public String toString() {
     return source + " " + Arrays.toString(dims);

@@ -42,11 +42,16 @@ public final class ImageDataset implements AutoCloseable {
     try (NDArray raw = manager.create(ByteBuffer.wrap(imageData.payload()),
         new Shape(count, 1, rows, cols), DataType.UINT8);
         NDArray rawLabels = manager.create(ByteBuffer.wrap(labelData.payload()), new Shape(count), DataType.UINT8)) {
-      this.images = raw.toType(DataType.FLOAT32, false).divi(127.5f).subi(1f);
+      this.images = toModelRange(raw);
       this.labels = rawLabels.toType(DataType.INT64, false);
     }
     // Loaded inside an NDScope (a training step, a test) these must outlive that scope.
     NDScope.unregister(images, labels);
+  }
+
+  /** Pixels 0..255 (any integer type) as float32 in [-1, 1]: x / 127.5 - 1. A new array. */
+  public static NDArray toModelRange(NDArray pixels) {
+    return pixels.toType(DataType.FLOAT32, false).divi(127.5f).subi(1f);
   }
 
   /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.data.ImageDataset;
+import dev.scoreflow.data.Permutations;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -102,18 +103,7 @@ public final class ImageTrainingData implements TrainingData, AutoCloseable {
 
   /** Epoch {@code epoch}'s order of 0..n-1: a pure function of its arguments. */
   public static int[] permutation(long seed, long epoch, int n) {
-    Random random = new Random(mix(seed, epoch));
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
+    return Permutations.shuffled(mix(seed, epoch), n);
   }
 
   /** Epoch {@code epoch}'s flip decision per slot, each true with probability 1/2. */

@@ -9,6 +9,7 @@ import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.ParameterStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One optimisation step of the diffusion objective on a batch: forward, backward, optional
@@ -36,15 +37,8 @@ public final class OptimizerStep {
 
   /** Runs the step and returns the batch loss (a scalar still on the device). */
   public NDArray apply(Engine engine, NDArray x0, double lr) {
-    NDArray loss;
-    try (GradientCollector gc = engine.newGradientCollector()) {
-      loss = objective.loss(net, params, x0);
-      gc.backward(loss);
-    }
-    Map<String, NDArray> grads = new LinkedHashMap<>();
-    for (Map.Entry<String, NDArray> e : params.asMap().entrySet()) {
-      grads.put(e.getKey(), e.getValue().getGradient());
-    }
+    NDArray loss = backward(engine, () -> objective.loss(net, params, x0));
+    Map<String, NDArray> grads = gradients(params);
     if (gradClip > 0) {
       GradientClipping.clip(grads.values(), gradClip);
     }
@@ -52,9 +46,32 @@ public final class OptimizerStep {
     if (ema != null) {
       ema.update(params, adam.stepCount() - 1);
     }
-    for (NDArray p : params.asMap().values()) {
-      JniUtils.zeroGrad((PtNDArray) p); // the collector never zeroes them (DJL-NOTES trap 3)
-    }
+    zeroGradients(params);
     return loss;
+  }
+
+  /** Computes {@code loss} under a gradient collector and backpropagates it; returns the loss. */
+  public static NDArray backward(Engine engine, Supplier<NDArray> loss) {
+    try (GradientCollector gc = engine.newGradientCollector()) {
+      NDArray value = loss.get();
+      gc.backward(value);
+      return value;
+    }
+  }
+
+  /** Each parameter's accumulated gradient, by name. */
+  public static Map<String, NDArray> gradients(ParameterStore params) {
+    Map<String, NDArray> grads = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : params.asMap().entrySet()) {
+      grads.put(e.getKey(), e.getValue().getGradient());
+    }
+    return grads;
+  }
+
+  /** Zeroes every parameter's gradient: the collector never does (DJL-NOTES trap 3). */
+  public static void zeroGradients(ParameterStore params) {
+    for (NDArray p : params.asMap().values()) {
+      JniUtils.zeroGrad((PtNDArray) p);
+    }
   }
 }

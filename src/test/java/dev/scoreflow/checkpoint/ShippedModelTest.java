@@ -12,15 +12,20 @@ import dev.scoreflow.data.ImageDataset;
 import dev.scoreflow.data.ImageSource;
 import dev.scoreflow.sample.DdimSampler;
 import dev.scoreflow.sample.TimeGrid;
+import dev.scoreflow.classifier.Classifier;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * The UNet-S shipped in models/ loads on a fresh clone (no data needed) and draws digits whose
- * pixel statistics match real ones: mean intensity and the share of near-black background.
+ * pixel statistics match real ones (mean intensity, share of near-black background) and that the
+ * shipped LeNet reads as many different digits; the shipped LeNet itself loads and classifies.
  */
 class ShippedModelTest {
   static final Path MODEL = Path.of("models", "mnist-unet-s");
+  static final Path CLASSIFIER = Path.of("models", "lenet-mnist");
 
   static double[] stats(NDArray images) {
     double mean = images.mean().getFloat();
@@ -51,6 +56,33 @@ class ShippedModelTest {
       // and pure noise would fail these checks
       double[] noise = stats(m.randomNormal(new Shape(64, 1, 28, 28)).clip(-1, 1));
       assertTrue(Math.abs(noise[1] - d[1]) > 0.08);
+
+      // The shipped LeNet reads the 64 samples as digits of many classes, not one or two.
+      try (Classifier lenet = Classifier.load(CLASSIFIER, m)) {
+        NDArray classes = lenet.featuresAndClasses(x0, m).get(1);
+        Set<Long> seen = new HashSet<>();
+        for (long c : classes.toLongArray()) {
+          seen.add(c);
+        }
+        System.out.println("classes LeNet reads in the 64 samples: " + seen);
+        assertTrue(seen.size() >= 8, "classes drawn: " + seen);
+      }
+    }
+  }
+
+  @Test
+  void shippedClassifierReadsRealDigits() throws Exception {
+    Path fixture = Path.of(ShippedModelTest.class.getResource("/mnist-300").toURI());
+    try (NDManager m = TestEngine.manager(3);
+        Classifier lenet = Classifier.load(CLASSIFIER, m);
+        ImageDataset real = ImageDataset.load(ImageSource.resolve("idx:" + fixture, null), Device.cpu(), false)) {
+      assertEquals("mnist", lenet.info().data);
+      assertTrue(lenet.info().testAccuracy >= 0.97, "recorded accuracy " + lenet.info().testAccuracy);
+      // Most of these 300 digits are among its 8,000 training images, so this checks the
+      // weights load and work; the held-out accuracy is the recorded one.
+      double acc = lenet.accuracy(real.images(), real.labels());
+      System.out.printf("shipped LeNet on the 300 fixture digits: %.3f%n", acc);
+      assertTrue(acc >= 0.97, "accuracy " + acc);
     }
   }
 }

@@ -18,13 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `scoreflow eval` on an image model: an untrained UNet-S exported as a model folder, with a tiny
- * 28x28 IDX data set. Sample quality is not measured yet; --nll gives bits/dim by Hutchinson.
+ * 28x28 IDX data set: without a classifier FID-LeNet is skipped with a message and --nll gives
+ * bits/dim by Hutchinson; with one trained by `scoreflow classifier`, FID-LeNet is printed.
  */
 class EvalImageCommandTest {
   @TempDir Path tmp;
 
   @Test
-  void imageModelSaysWhatIsMissingAndGivesBitsPerDim() throws Exception {
+  void withoutAClassifierFidIsSkippedAndNllGivesBitsPerDim() throws Exception {
     Path data = tmp.resolve("digits");
     Files.createDirectories(data);
     int count = 6;
@@ -43,7 +44,7 @@ class EvalImageCommandTest {
 
     Object[] plain = EvalCommandTest.eval("--model", model.toString());
     assertEquals(0, plain[0], (String) plain[2]);
-    assertTrue(((String) plain[1]).contains("image evaluation: not available yet"), (String) plain[1]);
+    assertTrue(((String) plain[1]).contains("FID-LeNet   skipped: no classifier"), (String) plain[1]);
 
     // The plumbing only (t10k split, dequantisation, Hutchinson, bits/dim): an untrained UNet-S
     // costs about 0.3-0.8 s per evaluation here, and rk45 at 1e-2 took 188 of them, so the
@@ -60,5 +61,43 @@ class EvalImageCommandTest {
     assertEquals(2, j.get("nllN").getAsInt());
     // nats per image and bits per dimension are one number in two units
     assertEquals(bpd, j.get("nll").getAsDouble() / (784 * Math.log(2)) + 7, 1e-6);
+  }
+
+  @Test
+  void classifierCommandThenFidLenetOnAnImageModel() throws Exception {
+    String fixture = "idx:" + Path.of(EvalImageCommandTest.class.getResource("/mnist-300").toURI());
+    Path lenet = tmp.resolve("lenet");
+    Object[] trained = CliTest.run("classifier", "--data", fixture, "--steps", "60", "--batch", "32",
+        "--holdout", "60", "--out", lenet.toString());
+    assertEquals(0, trained[0], (String) trained[2]);
+    assertTrue(((String) trained[1]).contains("test accuracy"), (String) trained[1]);
+    assertTrue(Files.isRegularFile(lenet.resolve("manifest.json")));
+
+    // An untrained UNet-S (its config names the fixture) with a 2-step DDIM: the plumbing of
+    // sampling in batches, features, FID-LeNet, its floor and the class histogram.
+    TrainConfig c = TrainConfig.defaultsFor(fixture);
+    Path model = tmp.resolve("model");
+    try (NDManager m = TestEngine.manager(4);
+        ParameterStore params = Networks.create(c, m).initParameters(m)) {
+      LoadedModel.export(c, params, model);
+    }
+    Object[] r = EvalCommandTest.eval("--model", model.toString(), "--classifier", lenet.toString(),
+        "--n", "20", "--sample-batch", "8", "--sampler", "ddim", "--steps", "2", "--json");
+    assertEquals(0, r[0], (String) r[2]);
+    JsonObject j = EvalCommandTest.lastJson((String) r[1]);
+    double fid = j.get("fidLenet").getAsDouble();
+    double floor = j.get("fidLenetFloor").getAsDouble();
+    assertTrue(fid > floor && floor > 0, "untrained model: FID-LeNet " + fid + ", floor " + floor);
+    assertEquals(20, j.get("n").getAsInt());
+    assertEquals(2, j.get("nfe").getAsInt());
+    assertEquals(10, j.getAsJsonArray("classShares").size());
+
+    Object[] tooMany = EvalCommandTest.eval("--model", model.toString(), "--classifier",
+        lenet.toString(), "--n", "61");
+    assertEquals(1, tooMany[0]);
+    assertTrue(((String) tooMany[2]).contains("--n 61"), (String) tooMany[2]);
+    Object[] noOut = CliTest.run("classifier", "--data", fixture, "--steps", "1");
+    assertEquals(1, noOut[0]);
+    assertTrue(((String) noOut[2]).contains("--out"), (String) noOut[2]);
   }
 }
