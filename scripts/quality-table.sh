@@ -13,18 +13,20 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sf="$root/scripts/scoreflow"
+seed="${SEED:-2}"
+out="$(mktemp)"
+source_flags=()   # --model DIR or --run DIR, set below
+cell() { # label, then eval flags: one JSON line, labelled, appended to $out
+  local label="$1"; shift
+  echo "quality-table: $label $*" >&2
+  "$sf" eval "${source_flags[@]}" --n "$n" --seed "$seed" --json "$@" 2>/dev/null | tail -1 \
+    | sed "s/^{/{\"label\": \"$label\", /" >> "$out"
+}
 
 if [ "${1:-}" = "mnist" ]; then
   model="${2:-$root/models/mnist-unet-s}"
   n="${N:-500}"
-  seed="${SEED:-2}"
-  out="$(mktemp)"
-  cell() { # label, then eval flags
-    local label="$1"; shift
-    echo "quality-table: $label $*" >&2
-    "$sf" eval --model "$model" --n "$n" --seed "$seed" --json "$@" 2>/dev/null | tail -1 \
-      | sed "s/^{/{\"label\": \"$label\", /" >> "$out"
-  }
+  source_flags=(--model "$model")
   for nfe in 10 20 50; do
     cell "ddpm" --sampler ddpm --steps "$nfe"
     cell "ddim eta=0 (quadratic)" --sampler ddim --steps "$nfe" --spacing quadratic
@@ -56,17 +58,10 @@ PY
 fi
 run="${1:-$root/runs/demo-gmm8}"
 n="${N:-5000}"
-seed="${SEED:-2}"
+source_flags=(--run "$run")
 if [ ! -d "$run/checkpoints" ]; then
   "$sf" train --data gmm8 --steps 3000 --seed 1 --out "$run"
 fi
-out="$(mktemp)"
-cell() { # label, then eval flags
-  local label="$1"; shift
-  echo "quality-table: $label $*" >&2
-  "$sf" eval --run "$run" --n "$n" --seed "$seed" --json "$@" 2>/dev/null | tail -1 \
-    | sed "s/^{/{\"label\": \"$label\", /" >> "$out"
-}
 for nfe in 10 20 50 100 1000; do
   cell "ddpm" --sampler ddpm --steps "$nfe"
   for eta in 0 0.5 1; do
