@@ -19,6 +19,9 @@ public interface EpsNetwork {
   /** Freshly initialised parameters (draws from the engine's seeded generator). */
   ParameterStore initParameters(NDManager manager);
 
-  /** eps_theta for x of shape [B, dataShape...] and t of shape [B]. */
+  /**
+   * eps_theta for x of shape [B, dataShape...] and t of shape [B] (one time per sample) or [1]
+   * (one time for the whole batch, as in sampling: the embedding is then computed once).
+   */
   NDArray forward(ParameterStore params, NDArray x, NDArray t);
 }

@@ -11,11 +11,11 @@ import ai.djl.ndarray.types.Shape;
 public interface NoisePredictor {
   NDArray predict(NDArray x, double t);
 
-  /** The network with fixed weights, as a predictor. */
+  /**
+   * The network with fixed weights, as a predictor. The time goes in as one value [1], so the
+   * time embedding is computed once per call and broadcast over the batch instead of B times.
+   */
   static NoisePredictor of(EpsNetwork net, ParameterStore params) {
-    return (x, t) -> {
-      NDArray tt = x.getManager().full(new Shape(x.getShape().get(0)), (float) t);
-      return net.forward(params, x, tt);
-    };
+    return (x, t) -> net.forward(params, x, x.getManager().full(new Shape(1), (float) t));
   }
 }

@@ -8,10 +8,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 
 /** Small tensor functions the networks share; DJL 0.29 lacks some of them (DJL-NOTES.md). */
 public final class Ops {
   private static final Shape UNIT = new Shape(1, 1);
+  /** Interpolation mode code of DJL's PyTorch bridge for "nearest". */
+  private static final int NEAREST = 0;
 
   private Ops() {}
 
@@ -34,6 +38,17 @@ public final class Ops {
     Shape pad = new Shape(padding, padding);
     return Conv2d.conv2d(x, p.get(name + ".w"), p.get(name + ".b"), s, pad, UNIT, 1)
         .singletonOrThrow();
+  }
+
+  /**
+   * Nearest-neighbour 2x upsampling of [B, C, H, W], PyTorch's upsample_nearest2d (through DJL's
+   * PyTorch bridge; DJL 0.29 has no engine-neutral call for it). Bit-equal to repeating rows and
+   * columns, and its backward pass is one kernel where repeat's is an expand-and-sum.
+   */
+  public static NDArray upsampleNearest2x(NDArray x) {
+    Shape s = x.getShape();
+    return JniUtils.interpolate((PtNDArray) x, new long[] {2 * s.get(2), 2 * s.get(3)},
+        NEAREST, false);
   }
 
   /** The frequencies f_i = exp(-ln(10000) i / half), i = 0..half-1, of the sinusoidal embedding. */

@@ -154,8 +154,8 @@ public final class UNetS implements EpsNetwork {
     return x.add(Ops.conv2d(p, name + ".proj", out, 1, 0));
   }
 
-  /** Nearest-neighbour 2x (exact via repeat, DJL-NOTES.md) then a 3x3 conv. */
+  /** Nearest-neighbour 2x then a 3x3 conv. */
   private static NDArray up(ParameterStore p, String name, NDArray x) {
-    return Ops.conv2d(p, name, x.repeat(2, 2).repeat(3, 2), 1, 1);
+    return Ops.conv2d(p, name, Ops.upsampleNearest2x(x), 1, 1);
   }
 }

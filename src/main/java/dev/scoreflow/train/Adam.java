@@ -1,21 +1,24 @@
 package dev.scoreflow.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.model.ParameterStore;
 import java.util.Map;
 
 /**
  * Adam with optional decoupled weight decay (AdamW), on NDArrays. Unlike DJL's Adam its moments
- * are ours, so a checkpoint can save and restore them exactly (DJL-NOTES.md).
+ * are ours, so a checkpoint can save and restore them exactly (DJL-NOTES.md). The moments of all
+ * parameters sit in one flat buffer each ({@link FlatArrays}), so a step is a few whole-buffer
+ * ops; every op is elementwise, so the result is the same as updating parameter by parameter.
  */
 public final class Adam implements AutoCloseable {
   private final double beta1;
   private final double beta2;
   private final double epsilon;
   private final double weightDecay;
-  private final ParameterStore m;
-  private final ParameterStore v;
+  private final FlatArrays m;
+  private final FlatArrays v;
   private long t;
 
   public Adam(ParameterStore params, NDManager manager, double weightDecay) {
@@ -28,12 +31,8 @@ public final class Adam implements AutoCloseable {
     this.beta2 = beta2;
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
-    this.m = new ParameterStore(manager);
-    this.v = new ParameterStore(manager);
-    for (Map.Entry<String, NDArray> e : params.asMap().entrySet()) {
-      m.put(e.getKey(), e.getValue().zerosLike());
-      v.put(e.getKey(), e.getValue().zerosLike());
-    }
+    this.m = FlatArrays.zerosLike(params, manager);
+    this.v = FlatArrays.zerosLike(params, manager);
   }
 
   /** Number of updates applied so far (Adam's t). */
@@ -41,42 +40,43 @@ public final class Adam implements AutoCloseable {
     return t;
   }
 
+  /** The first moments by parameter name (views of the flat buffer). */
   public ParameterStore firstMoments() {
-    return m;
+    return m.views();
   }
 
+  /** The second moments by parameter name (views of the flat buffer). */
   public ParameterStore secondMoments() {
-    return v;
+    return v.views();
   }
 
   /** Restores the state saved from {@link #firstMoments()}, {@link #secondMoments()}, step count. */
   public void restore(ParameterStore first, ParameterStore second, long stepCount) {
-    first.checkSameLayout(m, "optimizer first moments");
-    second.checkSameLayout(v, "optimizer second moments");
-    for (String name : m.asMap().keySet()) {
-      m.get(name).set(first.get(name).toByteBuffer());
-      v.get(name).set(second.get(name).toByteBuffer());
-    }
+    m.restore(first, "optimizer first moments");
+    v.restore(second, "optimizer second moments");
     this.t = stepCount;
   }
 
-  /** One update of every parameter from its gradient; gradients are left in place. */
+  /**
+   * One update of every parameter from its gradient; gradients are left in place. Call inside
+   * an NDScope: the temporaries (flat gradient, update) are released there.
+   */
   public void step(ParameterStore params, Map<String, NDArray> grads, double lr) {
     t++;
     double bc1 = 1 - Math.pow(beta1, t);
     double bc2 = 1 - Math.pow(beta2, t);
-    for (Map.Entry<String, NDArray> e : params.asMap().entrySet()) {
-      NDArray p = e.getValue();
-      NDArray g = grads.get(e.getKey());
-      NDArray mi = m.get(e.getKey());
-      NDArray vi = v.get(e.getKey());
-      mi.muli(beta1).addi(g.mul(1 - beta1));
-      vi.muli(beta2).addi(g.square().muli(1 - beta2));
+    NDArray g = m.concatInLayout(grads);
+    m.flat().muli(beta1).addi(g.mul(1 - beta1));
+    v.flat().muli(beta2).addi(g.square().muli(1 - beta2));
+    NDArray denom = v.flat().div(bc2).sqrt().addi(epsilon);
+    NDList updates = m.split(m.flat().div(denom).muli(lr / bc1));
+    int i = 0;
+    for (String name : m.views().asMap().keySet()) {
+      NDArray p = params.get(name);
       if (weightDecay > 0) {
         p.muli(1 - lr * weightDecay);
       }
-      NDArray denom = vi.div(bc2).sqrt().addi(epsilon);
-      p.subi(mi.div(denom).muli(lr / bc1));
+      p.subi(updates.get(i++));
     }
   }
 

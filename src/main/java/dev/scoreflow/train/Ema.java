@@ -12,24 +12,21 @@ import java.util.Map;
 public final class Ema implements AutoCloseable {
   private final double decay;
   private final boolean warmup;
-  private final ParameterStore ema;
+  private final FlatArrays ema;
 
   public Ema(ParameterStore params, NDManager manager, double decay, boolean warmup) {
     this.decay = decay;
     this.warmup = warmup;
-    this.ema = params.copy(manager);
+    this.ema = FlatArrays.copyOf(params, manager); // one buffer: an update is three ops
   }
 
   public ParameterStore weights() {
-    return ema;
+    return ema.views();
   }
 
   /** Overwrites the average with saved values (same layout). */
   public void restore(ParameterStore saved) {
-    saved.checkSameLayout(ema, "EMA weights");
-    for (Map.Entry<String, NDArray> e : ema.asMap().entrySet()) {
-      e.getValue().set(saved.get(e.getKey()).toByteBuffer());
-    }
+    ema.restore(saved, "EMA weights");
   }
 
   /**
@@ -39,10 +36,7 @@ public final class Ema implements AutoCloseable {
    */
   public void update(ParameterStore params, long k) {
     double d = warmup ? Math.min(decay, (1.0 + k) / (10.0 + k)) : decay;
-    for (Map.Entry<String, NDArray> e : ema.asMap().entrySet()) {
-      NDArray p = params.get(e.getKey());
-      e.getValue().muli(d).addi(p.mul(1 - d));
-    }
+    ema.flat().muli(d).addi(ema.concatInLayout(params.asMap()).muli(1 - d));
   }
 
   @Override
