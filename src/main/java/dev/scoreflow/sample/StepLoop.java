@@ -7,26 +7,26 @@ import ai.djl.ndarray.NDScope;
  * Runs one step at a time inside an {@link NDScope}, so the arrays a step creates are freed
  * when it ends and only the new state survives: memory stays flat however many steps run.
  */
-final class StepLoop {
+public final class StepLoop {
   /** One step from the current state to the next. */
   @FunctionalInterface
-  interface Step {
+  public interface Step {
     NDArray apply(NDArray x);
   }
 
   private NDArray x;
   private final NDArray start;
 
-  StepLoop(NDArray start) {
+  public StepLoop(NDArray start) {
     this.start = start;
     this.x = start;
   }
 
-  NDArray current() {
+  public NDArray current() {
     return x;
   }
 
-  void advance(Step step) {
+  public void advance(Step step) {
     NDArray next;
     try (NDScope scope = new NDScope()) {
       next = step.apply(x);
@@ -40,7 +40,7 @@ final class StepLoop {
   }
 
   /** The final state; a copy when no step ran, so the caller always owns the result. */
-  NDArray result() {
+  public NDArray result() {
     return x == start ? start.duplicate() : x;
   }
 }

@@ -45,6 +45,8 @@ public final class Trainer implements AutoCloseable {
   private final NoiseProcess process;
   private final ParameterStore params;
   private final Ema ema;
+  /** Held from start or resume until close; set by the factory methods. */
+  private RunLock lock;
   private final Adam adam;
   private final TrainingData data;
   private final DiffusionObjective objective;
@@ -92,15 +94,21 @@ public final class Trainer implements AutoCloseable {
   /** A new run in {@code run}; refuses a folder that already holds checkpoints. */
   public static Trainer start(TrainConfig config, RunFolder run, Device device) throws IOException {
     config.validate();
-    if (!run.checkpoints().list().isEmpty()) {
-      throw new IllegalArgumentException("--out " + run.root() + " already holds checkpoints;"
-          + " add --resume to continue that run, or choose another --out");
+    RunLock lock = RunLock.acquire(run.root());
+    try {
+      if (!run.checkpoints().list().isEmpty()) {
+        throw new IllegalArgumentException("--out " + run.root() + " already holds checkpoints;"
+            + " add --resume to continue that run, or choose another --out");
+      }
+      CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
+      Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), null, null);
+      t.lock = lock;
+      t.resetMetrics(0);
+      return t;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
     }
-    Files.createDirectories(run.root());
-    CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
-    Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), null, null);
-    t.resetMetrics(0);
-    return t;
   }
 
   /**
@@ -123,14 +131,22 @@ public final class Trainer implements AutoCloseable {
     CheckpointState state = CheckpointStore.readState(folder);
     List<String> changes = new ArrayList<>();
     TrainConfig config = ResumeConfig.merge(state.config, requested, explicit, changes);
-    LOG.info("Resuming from {} (step {})", folder, state.step);
-    for (String c : changes) {
-      LOG.info("Changed on resume: {}", c);
+    RunLock lock = RunLock.acquire(run.root());
+    try {
+      LOG.info("Resuming from {} (step {})", folder, state.step);
+      for (String c : changes) {
+        LOG.info("Changed on resume: {}", c);
+      }
+      CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
+      Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), state,
+          folder);
+      t.lock = lock;
+      t.resetMetrics(state.step);
+      return t;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
     }
-    CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
-    Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), state, folder);
-    t.resetMetrics(state.step);
-    return t;
   }
 
   public TrainConfig config() {
@@ -292,6 +308,11 @@ public final class Trainer implements AutoCloseable {
     manager.close();
     if (data instanceof ImageTrainingData images) {
       images.close(); // the whole data set sits on the device
+    }
+    try {
+      lock.close(); // last: the folder is consistent now
+    } catch (IOException e) {
+      LOG.warn("Could not release {}: {}", run.root().resolve(".lock"), e.getMessage());
     }
   }
 }

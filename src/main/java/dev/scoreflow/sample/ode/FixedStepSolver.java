@@ -1,7 +1,7 @@
 package dev.scoreflow.sample.ode;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDScope;
+import dev.scoreflow.sample.StepLoop;
 
 /** Steps a {@link FixedStepMethod} across every interval of the grid. */
 public final class FixedStepSolver implements OdeSolver {
@@ -22,20 +22,13 @@ public final class FixedStepSolver implements OdeSolver {
 
   @Override
   public NDArray integrate(OdeSystem system, NDArray y0, double[] grid, Observer observer) {
-    NDArray y = y0;
+    StepLoop loop = new StepLoop(y0);
     for (int k = 0; k + 1 < grid.length; k++) {
-      NDArray next;
-      try (NDScope scope = new NDScope()) {
-        next = method.step(system, grid[k], y, grid[k + 1] - grid[k]);
-        NDScope.unregister(next);
-      }
-      next.attach(y0.getManager());
-      if (y != y0) {
-        y.close();
-      }
-      y = next;
-      observer.onStep(grid[k + 1], y);
+      double t = grid[k];
+      double h = grid[k + 1] - grid[k];
+      loop.advance(y -> method.step(system, t, y, h));
+      observer.onStep(grid[k + 1], loop.current());
     }
-    return y == y0 ? y0.duplicate() : y;
+    return loop.result();
   }
 }
