@@ -24,11 +24,7 @@ while [ $# -gt 0 ]; do
 done
 [ -f "$peer/bench_torch.py" ] || { echo "bench.sh: no bench_torch.py in $peer (use --peer DIR)" >&2; exit 2; }
 
-if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
-  echo "bench.sh: installing Debian's python3-torch (and OpenBLAS, tcmalloc) with apt-get ..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq python3-torch libopenblas0-openmp libtcmalloc-minimal4 >/dev/null
-fi
+source "$root/scripts/peer-torch.sh"
 
 out="$root/runs/bench/$(date -u +%Y-%m-%dT%H%M%S).jsonl"
 mkdir -p "$(dirname "$out")"

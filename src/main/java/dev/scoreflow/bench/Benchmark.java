@@ -17,6 +17,7 @@ import dev.scoreflow.schedule.VpCosine;
 import dev.scoreflow.train.Adam;
 import dev.scoreflow.train.DiffusionObjective;
 import dev.scoreflow.train.OptimizerStep;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,11 +39,25 @@ public final class Benchmark {
 
   private Benchmark() {}
 
+  /** Number of training steps a profile records (after the timed blocks). */
+  static final int PROFILED_STEPS = 3;
+
   /**
    * Runs one workload and hands each JSON line (as a map) to {@code out}. {@code smoke} cuts
    * every count to a minimum: a check that the benchmark runs, not a measurement.
    */
   public static void run(Workload w, Device device, boolean smoke,
+      Consumer<Map<String, Object>> out) {
+    run(w, device, smoke, null, out);
+  }
+
+  /**
+   * As {@link #run(Workload, Device, boolean, Consumer)}; with {@code profileDir} set it also
+   * records, after the timed parts, {@value #PROFILED_STEPS} training steps into
+   * WORKLOAD-train.json and one sampling run into WORKLOAD-sample.json there (Chrome traces of
+   * PyTorch's ops).
+   */
+  public static void run(Workload w, Device device, boolean smoke, Path profileDir,
       Consumer<Map<String, Object>> out) {
     int warmup = smoke ? 1 : w.warmup;
     int blocks = smoke ? 1 : BLOCKS;
@@ -79,6 +94,13 @@ public final class Benchmark {
         }
         rates.add(blockSteps / ((System.nanoTime() - t0) / 1e9));
       }
+      if (profileDir != null) {
+        TorchProfiler.record(profileDir.resolve(w.id + "-train.json"), () -> {
+          for (int i = 0; i < PROFILED_STEPS; i++) {
+            one.run();
+          }
+        });
+      }
       Map<String, Object> train = line(w, "train_steps_per_s", median(rates));
       train.put("unit", "steps/s");
       train.put("batch", w.batch);
@@ -103,6 +125,13 @@ public final class Benchmark {
             sampleRates.add(rate);
           }
         }
+      }
+      if (profileDir != null) {
+        TorchProfiler.record(profileDir.resolve(w.id + "-sample.json"), () -> {
+          try (NDManager run = m.newSubManager()) {
+            ddim.sample(eps, process, run.randomNormal(shape), T_END).sum().getFloat();
+          }
+        });
       }
       Map<String, Object> sample = line(w, "sample_per_s", median(sampleRates));
       sample.put("unit", w.sampleUnit);

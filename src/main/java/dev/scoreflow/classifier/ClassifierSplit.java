@@ -97,6 +97,7 @@ public final class ClassifierSplit {
     return new Part(images, labels, files.describe());
   }
 
+  /** The split's pair, or null when neither file is there (half a pair still throws). */
   private static ImageFiles tryResolve(String data, Path dataDir, String split) {
     try {
       return ImageSource.resolve(data, dataDir, List.of(split));

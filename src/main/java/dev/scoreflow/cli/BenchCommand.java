@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.google.gson.Gson;
 import dev.scoreflow.bench.Benchmark;
 import dev.scoreflow.bench.Workload;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,6 +25,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--smoke", description = "A few steps only: checks that it runs (used by the tests).")
   boolean smoke;
+
+  @Option(names = "--profile", paramLabel = "DIR",
+      description = "Also record PyTorch's ops, after the timed parts, into Chrome traces in DIR: "
+          + "WORKLOAD-train.json (3 training steps) and WORKLOAD-sample.json (one sampling run).")
+  Path profile;
 
   @Mixin GlobalOptions global;
 
@@ -47,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println(gson.toJson(env));
     for (Workload w : Workload.values()) {
       if (workload.equals("all") || workload.equals(w.id)) {
-        Benchmark.run(w, device, smoke, line -> System.out.println(gson.toJson(line)));
+        Benchmark.run(w, device, smoke, profile, line -> System.out.println(gson.toJson(line)));
       }
     }
     return 0;

@@ -57,10 +57,11 @@ public final class ImageSource {
       if (images != null && labels != null) {
         return new ImageFiles(data, images, labels, split);
       }
-      // Half a pair is a broken download or copy; quietly using the other split would hide it.
+      // Half a pair is a broken download or copy, not missing data: quietly using the other
+      // split (or, for callers that try splits one by one, treating it as absent) would hide it.
       if (images != null || labels != null) {
         String missing = images == null ? split + "-images-idx3-ubyte[.gz]" : split + "-labels-idx1-ubyte[.gz]";
-        throw new MissingDataException("--data " + data + ": " + folder + " has "
+        throw new DataFormatException("--data " + data + ": " + folder + " has "
             + (images != null ? images : labels).getFileName() + " but not " + missing
             + "; both files of a pair are needed. " + howToGet(data));
       }

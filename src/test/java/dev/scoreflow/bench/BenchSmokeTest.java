@@ -9,7 +9,10 @@ import dev.scoreflow.TestEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A smoke run of the benchmark (not a measurement): the reference's fields and counts. */
 class BenchSmokeTest {
@@ -31,6 +34,17 @@ class BenchSmokeTest {
         assertEquals(w.sampleCount, sample.get("n"));
         assertEquals(w.id, sample.get("workload"));
       }
+    }
+  }
+
+  @Test
+  void profileWritesTracesOfTheOpsRun(@TempDir Path dir) throws Exception {
+    try (NDManager m = TestEngine.manager(0)) {
+      Benchmark.run(Workload.TOY, Device.cpu(), true, dir, line -> { });
+      String train = Files.readString(dir.resolve("toy-train.json"));
+      String sample = Files.readString(dir.resolve("toy-sample.json"));
+      assertTrue(train.contains("aten::addmm") && train.contains("AddmmBackward"), "forward and backward ops");
+      assertTrue(sample.contains("aten::addmm") && !sample.contains("AddmmBackward"), "no backward when sampling");
     }
   }
 }

@@ -71,8 +71,15 @@ class ImageSourceTest {
     TinyIdx.writePair(dir, "train", 3, 2, 2, true);
     Files.delete(dir.resolve("train-labels-idx1-ubyte.gz"));
     TinyIdx.writePair(dir, "t10k", 3, 2, 2, true); // must not be used silently instead
-    String m = assertThrows(MissingDataException.class, () -> ImageSource.resolve("idx:" + dir, dir)).getMessage();
+    String m = assertThrows(DataFormatException.class, () -> ImageSource.resolve("idx:" + dir, dir)).getMessage();
     assertContains(m, "has train-images-idx3-ubyte.gz but not train-labels-idx1-ubyte[.gz]", "get-datasets.sh");
+    // The classifier looks for each split on its own; half a pair is an error there too.
+    Files.delete(dir.resolve("train-images-idx3-ubyte.gz"));
+    Files.delete(dir.resolve("t10k-labels-idx1-ubyte.gz"));
+    TinyIdx.writePair(dir, "train", 3, 2, 2, true);
+    String c = assertThrows(DataFormatException.class,
+        () -> dev.scoreflow.classifier.ClassifierSplit.load("idx:" + dir, dir, 1, 0)).getMessage();
+    assertContains(c, "has t10k-images-idx3-ubyte.gz but not t10k-labels-idx1-ubyte[.gz]");
   }
 
   @Test
