@@ -1,9 +1,7 @@
 package dev.scoreflow.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.model.ParameterStore;
-import java.util.Map;
 
 /**
  * Exponential moving average of the weights, kept in its own store (never swapped with the

@@ -17,8 +17,8 @@ import java.util.Map;
  * Optimizer state laid out like a parameter store but held in one contiguous 1-D array, with
  * named views into it. An update then runs as a handful of whole-buffer ops instead of a handful
  * per parameter: each op costs a fixed few microseconds through DJL, which on the toy MLP added
- * up to 14% of a training step. The views share the buffer's memory, so writing a view (a
- * checkpoint restore) writes the buffer, and the named store is what checkpoints save.
+ * up to 14% of a training step. The views share the buffer's memory, so an in-place op on the
+ * buffer shows in every view; the named views are what checkpoints save.
  */
 final class FlatArrays implements AutoCloseable {
   private final NDManager manager;
@@ -27,7 +27,7 @@ final class FlatArrays implements AutoCloseable {
   private final long[] splitPoints;
   private final Shape[] shapes;
 
-  /** A buffer shaped like {@code layout}, holding a copy of {@code initial}'s values. */
+  /** A buffer laid out like {@code initial}, holding a copy of its values. */
   static FlatArrays copyOf(ParameterStore initial, NDManager parent) {
     return new FlatArrays(initial, parent, true);
   }

@@ -18,6 +18,44 @@ import org.junit.jupiter.api.Test;
 /** UNet-S layout (the reference's parameter counts), shapes and gradient flow. */
 class UNetSTest {
 
+  /**
+   * Nearest 2x upsampling copies pixel (i, j) to the 2x2 block at (2i, 2j), and its gradient sums
+   * each block back, for any input: checked against the definition in plain Java.
+   */
+  @Test
+  void upsamplingIsNearestNeighbourBothWays() {
+    try (NDManager m = TestEngine.manager(4)) {
+      NDArray x = m.randomNormal(new Shape(2, 3, 5, 4));
+      NDArray w = m.randomNormal(new Shape(2, 3, 10, 8)); // a weighting, so each block's sum differs
+      x.setRequiresGradient(true);
+      NDArray up;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        up = Ops.upsampleNearest2x(x);
+        gc.backward(up.mul(w).sum());
+      }
+      assertEquals(new Shape(2, 3, 10, 8), up.getShape());
+      float[] xv = x.toFloatArray();
+      float[] uv = up.toFloatArray();
+      float[] wv = w.toFloatArray();
+      float[] gv = x.getGradient().toFloatArray();
+      for (int bc = 0; bc < 6; bc++) {
+        for (int i = 0; i < 5; i++) {
+          for (int j = 0; j < 4; j++) {
+            float want = 0;
+            for (int di = 0; di < 2; di++) {
+              for (int dj = 0; dj < 2; dj++) {
+                int k = bc * 80 + (2 * i + di) * 8 + 2 * j + dj;
+                assertEquals(xv[bc * 20 + i * 4 + j], uv[k], 0f, "value at " + k);
+                want += wv[k];
+              }
+            }
+            assertEquals(want, gv[bc * 20 + i * 4 + j], 1e-5f, "gradient at " + i + "," + j);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void parameterCountsMatchTheReference() {
     try (NDManager m = TestEngine.manager(0)) {
