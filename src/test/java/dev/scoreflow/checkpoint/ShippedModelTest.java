@@ -85,4 +85,24 @@ class ShippedModelTest {
       assertTrue(acc >= 0.97, "accuracy " + acc);
     }
   }
+
+  /**
+   * The Fashion-MNIST LeNet loads (manifest checked) and records its held-out accuracy; no
+   * Fashion-MNIST images ship with the tests, so the digits show it is a different classifier:
+   * it reads them no better than a weak guess, where the digit LeNet reads 97%.
+   */
+  @Test
+  void shippedFashionClassifierLoads() throws Exception {
+    Path fixture = Path.of(ShippedModelTest.class.getResource("/mnist-300").toURI());
+    try (NDManager m = TestEngine.manager(3);
+        Classifier lenet = Classifier.load(Path.of("models", "lenet-fashion-mnist"), m);
+        ImageDataset real = ImageDataset.load(ImageSource.resolve("idx:" + fixture, null), Device.cpu(), false)) {
+      assertEquals("fashion-mnist", lenet.info().data);
+      assertEquals(10_000, lenet.info().testImages);
+      assertTrue(lenet.info().testAccuracy >= 0.85, "recorded accuracy " + lenet.info().testAccuracy);
+      double acc = lenet.accuracy(real.images(), real.labels());
+      System.out.printf("fashion LeNet on the 300 fixture digits: %.3f%n", acc);
+      assertTrue(acc < 0.5, "a clothing classifier should not read digits: " + acc);
+    }
+  }
 }
