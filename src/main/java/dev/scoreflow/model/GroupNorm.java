@@ -42,8 +42,9 @@ public final class GroupNorm {
     long[] channelShape = new long[s.dimension() - 1];
     java.util.Arrays.fill(channelShape, 1);
     channelShape[0] = c;
-    return normed.mul(onManager(gamma.reshape(channelShape), m))
-        .add(onManager(beta.reshape(channelShape), m));
+    NDArray scale = onManager(gamma.reshape(channelShape), m);
+    NDArray shift = onManager(beta.reshape(channelShape), m);
+    return Ops.recording() ? normed.mul(scale).add(shift) : normed.muli(scale).addi(shift);
   }
 
   /** A view of a parameter is created on the parameter's long-lived manager; move it to x's. */

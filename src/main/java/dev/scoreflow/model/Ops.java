@@ -21,7 +21,17 @@ public final class Ops {
 
   /** SiLU(x) = x * sigmoid(x); faster than Activation.swish on DJL 0.29. */
   public static NDArray silu(NDArray x) {
-    return x.mul(Activation.sigmoid(x));
+    NDArray s = Activation.sigmoid(x);
+    return recording() ? x.mul(s) : s.muli(x);
+  }
+
+  /**
+   * Whether autograd records ops now. When it does not (sampling), temporaries may be
+   * overwritten in place, which saves a fresh output array per op; when it does, an in-place op
+   * could overwrite a value the backward pass needs.
+   */
+  public static boolean recording() {
+    return JniUtils.isGradMode();
   }
 
   /** y = x W^T + b with the parameters NAME.w, NAME.b. */

@@ -122,13 +122,14 @@ public final class UNetS implements EpsNetwork {
     NDArray h = Ops.conv2d(p, name + ".conv1", Ops.silu(GroupNorm.apply(p, name + ".norm1", x,
         GROUPS)), 1, 1);
     NDArray proj = Ops.linear(p, name + ".temb", tact); // [B, cout]
-    h = h.add(proj.reshape(proj.getShape().get(0), proj.getShape().get(1), 1, 1));
+    NDArray projection = proj.reshape(proj.getShape().get(0), proj.getShape().get(1), 1, 1);
+    h = Ops.recording() ? h.add(projection) : h.addi(projection);
     h = Ops.conv2d(p, name + ".conv2", Ops.silu(GroupNorm.apply(p, name + ".norm2", h, GROUPS)),
         1, 1);
     long cin = x.getShape().get(1);
     long cout = h.getShape().get(1);
     NDArray skip = cin != cout ? Ops.conv2d(p, name + ".skip", x, 1, 0) : x;
-    return skip.add(h);
+    return Ops.recording() ? skip.add(h) : h.addi(skip);
   }
 
   /** Single-head self-attention over the H*W positions, with a residual connection. */
