@@ -44,7 +44,7 @@ public final class GroupNorm {
     channelShape[0] = c;
     NDArray scale = onManager(gamma.reshape(channelShape), m);
     NDArray shift = onManager(beta.reshape(channelShape), m);
-    return Ops.recording() ? normed.mul(scale).add(shift) : normed.muli(scale).addi(shift);
+    return Ops.plus(Ops.times(normed, scale), shift);
   }
 
   /** A view of a parameter is created on the parameter's long-lived manager; move it to x's. */

@@ -21,8 +21,7 @@ public final class Ops {
 
   /** SiLU(x) = x * sigmoid(x); faster than Activation.swish on DJL 0.29. */
   public static NDArray silu(NDArray x) {
-    NDArray s = Activation.sigmoid(x);
-    return recording() ? x.mul(s) : s.muli(x);
+    return times(Activation.sigmoid(x), x);
   }
 
   /**
@@ -32,6 +31,16 @@ public final class Ops {
    */
   public static boolean recording() {
     return JniUtils.isGradMode();
+  }
+
+  /** temp + other, written into {@code temp} (a temporary of the caller's) when not recording. */
+  public static NDArray plus(NDArray temp, NDArray other) {
+    return recording() ? temp.add(other) : temp.addi(other);
+  }
+
+  /** temp * other, written into {@code temp} (a temporary of the caller's) when not recording. */
+  public static NDArray times(NDArray temp, NDArray other) {
+    return recording() ? temp.mul(other) : temp.muli(other);
   }
 
   /** y = x W^T + b with the parameters NAME.w, NAME.b. */

@@ -123,13 +123,13 @@ public final class UNetS implements EpsNetwork {
         GROUPS)), 1, 1);
     NDArray proj = Ops.linear(p, name + ".temb", tact); // [B, cout]
     NDArray projection = proj.reshape(proj.getShape().get(0), proj.getShape().get(1), 1, 1);
-    h = Ops.recording() ? h.add(projection) : h.addi(projection);
+    h = Ops.plus(h, projection);
     h = Ops.conv2d(p, name + ".conv2", Ops.silu(GroupNorm.apply(p, name + ".norm2", h, GROUPS)),
         1, 1);
     long cin = x.getShape().get(1);
     long cout = h.getShape().get(1);
     NDArray skip = cin != cout ? Ops.conv2d(p, name + ".skip", x, 1, 0) : x;
-    return Ops.recording() ? skip.add(h) : h.addi(skip);
+    return Ops.plus(h, skip);
   }
 
   /** Single-head self-attention over the H*W positions, with a residual connection. */

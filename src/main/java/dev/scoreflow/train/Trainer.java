@@ -94,21 +94,12 @@ public final class Trainer implements AutoCloseable {
   /** A new run in {@code run}; refuses a folder that already holds checkpoints. */
   public static Trainer start(TrainConfig config, RunFolder run, Device device) throws IOException {
     config.validate();
-    RunLock lock = RunLock.acquire(run.root());
-    try {
+    return open(run, config, device, null, null, () -> {
       if (!run.checkpoints().list().isEmpty()) {
         throw new IllegalArgumentException("--out " + run.root() + " already holds checkpoints;"
             + " add --resume to continue that run, or choose another --out");
       }
-      CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
-      Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), null, null);
-      t.lock = lock;
-      t.resetMetrics(0);
-      return t;
-    } catch (IOException | RuntimeException e) {
-      lock.close();
-      throw e;
-    }
+    });
   }
 
   /**
@@ -131,17 +122,35 @@ public final class Trainer implements AutoCloseable {
     CheckpointState state = CheckpointStore.readState(folder);
     List<String> changes = new ArrayList<>();
     TrainConfig config = ResumeConfig.merge(state.config, requested, explicit, changes);
-    RunLock lock = RunLock.acquire(run.root());
-    try {
+    return open(run, config, device, state, folder, () -> {
       LOG.info("Resuming from {} (step {})", folder, state.step);
       for (String c : changes) {
         LOG.info("Changed on resume: {}", c);
       }
+    });
+  }
+
+  /** Work done under the run folder's lock before the trainer is built. */
+  @FunctionalInterface
+  private interface UnderLock {
+    void run() throws IOException;
+  }
+
+  /**
+   * What start and resume share: takes the run folder's lock, runs {@code first}, writes the
+   * config, builds the trainer (from {@code state}, or fresh when null) and cuts metrics back to
+   * its step. The lock goes with the trainer, or at once if anything here fails.
+   */
+  private static Trainer open(RunFolder run, TrainConfig config, Device device,
+      CheckpointState state, Path folder, UnderLock first) throws IOException {
+    RunLock lock = RunLock.acquire(run.root());
+    try {
+      first.run();
       CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
       Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), state,
           folder);
       t.lock = lock;
-      t.resetMetrics(state.step);
+      t.resetMetrics(state == null ? 0 : state.step);
       return t;
     } catch (IOException | RuntimeException e) {
       lock.close();

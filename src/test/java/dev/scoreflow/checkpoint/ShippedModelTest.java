@@ -36,12 +36,17 @@ class ShippedModelTest {
     return new double[] {mean, background, ink};
   }
 
+  /** The 300 real MNIST digits (with labels) that ship as a test resource. */
+  static ImageDataset fixtureDigits() throws Exception {
+    Path fixture = Path.of(ShippedModelTest.class.getResource("/mnist-300").toURI());
+    return ImageDataset.load(ImageSource.resolve("idx:" + fixture, null), Device.cpu(), false);
+  }
+
   @Test
   void shippedModelDrawsDigitLikeImages() throws Exception {
-    Path fixture = Path.of(ShippedModelTest.class.getResource("/mnist-300").toURI());
     try (NDManager m = TestEngine.manager(3);
         LoadedModel model = LoadedModel.fromModelDir(MODEL, m);
-        ImageDataset real = ImageDataset.load(ImageSource.resolve("idx:" + fixture, null), Device.cpu(), false)) {
+        ImageDataset real = fixtureDigits()) {
       assertEquals("unet-s", model.network().architecture());
       NDArray x1 = m.randomNormal(new Shape(64, 1, 28, 28)).muli(model.process().priorStd());
       NDArray x0 = new DdimSampler(50, 0.0, TimeGrid.Spacing.UNIFORM)
@@ -72,10 +77,9 @@ class ShippedModelTest {
 
   @Test
   void shippedClassifierReadsRealDigits() throws Exception {
-    Path fixture = Path.of(ShippedModelTest.class.getResource("/mnist-300").toURI());
     try (NDManager m = TestEngine.manager(3);
         Classifier lenet = Classifier.load(CLASSIFIER, m);
-        ImageDataset real = ImageDataset.load(ImageSource.resolve("idx:" + fixture, null), Device.cpu(), false)) {
+        ImageDataset real = fixtureDigits()) {
       assertEquals("mnist", lenet.info().data);
       assertTrue(lenet.info().testAccuracy >= 0.97, "recorded accuracy " + lenet.info().testAccuracy);
       // Most of these 300 digits are among its 8,000 training images, so this checks the
@@ -93,10 +97,9 @@ class ShippedModelTest {
    */
   @Test
   void shippedFashionClassifierLoads() throws Exception {
-    Path fixture = Path.of(ShippedModelTest.class.getResource("/mnist-300").toURI());
     try (NDManager m = TestEngine.manager(3);
         Classifier lenet = Classifier.load(Path.of("models", "lenet-fashion-mnist"), m);
-        ImageDataset real = ImageDataset.load(ImageSource.resolve("idx:" + fixture, null), Device.cpu(), false)) {
+        ImageDataset real = fixtureDigits()) {
       assertEquals("fashion-mnist", lenet.info().data);
       assertEquals(10_000, lenet.info().testImages);
       assertTrue(lenet.info().testAccuracy >= 0.85, "recorded accuracy " + lenet.info().testAccuracy);
