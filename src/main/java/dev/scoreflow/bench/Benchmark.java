@@ -59,11 +59,26 @@ public final class Benchmark {
    */
   public static void run(Workload w, Device device, boolean smoke, Path profileDir,
       Consumer<Map<String, Object>> out) {
+    run(w, device, smoke, profileDir, out, Parts.NONE);
+  }
+
+  /** Where a run is: {@code done} of {@code total} parts (warm-up steps, blocks, sampling runs). */
+  @FunctionalInterface
+  public interface Parts {
+    Parts NONE = (part, done, total) -> {};
+
+    void done(String part, int done, int total);
+  }
+
+  /** As above, telling {@code parts} after each warm-up step, timed block and sampling run. */
+  public static void run(Workload w, Device device, boolean smoke, Path profileDir,
+      Consumer<Map<String, Object>> out, Parts parts) {
     int warmup = smoke ? 1 : w.warmup;
     int blocks = smoke ? 1 : BLOCKS;
     int blockSteps = smoke ? 2 : w.blockSteps;
     int repeats = smoke ? 1 : SAMPLE_REPEATS;
     int ddimSteps = smoke ? 2 : DDIM_STEPS;
+    int total = warmup + blocks + repeats + 1;
     VpCosine process = new VpCosine(0.0, 0.999);
     ScoreflowEngine.seed(0);
     try (NDManager m = NDManager.newBaseManager(device)) {
@@ -85,6 +100,7 @@ public final class Benchmark {
       };
       for (int i = 0; i < warmup; i++) {
         one.run();
+        parts.done("training warm-up", i + 1, total);
       }
       List<Double> rates = new ArrayList<>();
       for (int b = 0; b < blocks; b++) {
@@ -93,6 +109,7 @@ public final class Benchmark {
           one.run();
         }
         rates.add(blockSteps / ((System.nanoTime() - t0) / 1e9));
+        parts.done("training block " + (b + 1) + "/" + blocks, warmup + b + 1, total);
       }
       if (profileDir != null) {
         TorchProfiler.record(profileDir.resolve(w.id + "-train.json"), () -> {
@@ -125,6 +142,8 @@ public final class Benchmark {
             sampleRates.add(rate);
           }
         }
+        parts.done(r == 0 ? "sampling warm-up" : "sampling run " + r + "/" + repeats,
+            warmup + blocks + r + 1, total);
       }
       if (profileDir != null) {
         TorchProfiler.record(profileDir.resolve(w.id + "-sample.json"), () -> {

@@ -1,7 +1,9 @@
 package dev.scoreflow.checkpoint;
 
+import dev.scoreflow.error.UserError;
+
 /** A checkpoint that cannot be used; the message names the file and what is wrong. */
-public final class CheckpointException extends RuntimeException {
+public final class CheckpointException extends RuntimeException implements UserError {
   public CheckpointException(String message) {
     super(message);
   }

@@ -66,7 +66,7 @@ public final class ClassifierTraining {
           window++;
           if ((step + 1) % 200 == 0 || step + 1 == s.steps()) {
             finalLoss = lossSum.getFloat() / window;
-            LOG.info(String.format(java.util.Locale.ROOT, "classifier step %d/%d  loss %.4f",
+            LOG.debug(String.format(java.util.Locale.ROOT, "classifier step %d/%d  loss %.4f",
                 step + 1, s.steps(), finalLoss));
             lossSum.muli(0);
             window = 0;

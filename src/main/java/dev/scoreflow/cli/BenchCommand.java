@@ -53,7 +53,18 @@ final class BenchCommand implements Callable<Integer> {
     System.out.println(gson.toJson(env));
     for (Workload w : Workload.values()) {
       if (workload.equals("all") || workload.equals(w.id)) {
-        Benchmark.run(w, device, smoke, profile, line -> System.out.println(gson.toJson(line)));
+        // Progress on stderr: stdout carries only the JSON lines that scripts/bench.sh parses.
+        Progress[] progress = {null};
+        Benchmark.run(w, device, smoke, profile, line -> System.out.println(gson.toJson(line)),
+            (part, done, total) -> {
+              if (progress[0] == null) {
+                progress[0] = new Progress("bench " + w.id, total, "parts");
+              }
+              progress[0].update(done, part);
+            });
+        if (progress[0] != null) {
+          progress[0].close();
+        }
       }
     }
     return 0;

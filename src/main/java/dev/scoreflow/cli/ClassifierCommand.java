@@ -74,7 +74,9 @@ final class ClassifierCommand implements Callable<Integer> {
     spec.commandLine().getOut().printf(Locale.ROOT, "classifier: LeNet-5 on %s; held out: %s%n",
         split.train().description(), split.test().description());
     try (NDManager manager = NDManager.newBaseManager(device);
-        Classifier trained = ClassifierTraining.train(split, info, settings, manager, step -> { })) {
+        Progress progress = new Progress("classifier", steps, "steps");
+        Classifier trained = ClassifierTraining.train(split, info, settings, manager,
+            step -> progress.update(step))) {
       trained.save(folder);
       spec.commandLine().getOut().printf(Locale.ROOT, "test accuracy %.4f on %d held-out images (%d training images,"
               + " %d steps, %.0f s) -> %s%n", info.testAccuracy, info.testImages, info.trainImages,

@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.Gson;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import dev.scoreflow.checkpoint.LoadedModel;
 import dev.scoreflow.classifier.Classifier;
 import dev.scoreflow.classifier.ClassifierInfo;
@@ -23,7 +21,8 @@ import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.eval.OdeLikelihood;
 import dev.scoreflow.eval.OdeLikelihood.Divergence;
 import dev.scoreflow.eval.SampleQuality;
-import dev.scoreflow.model.CountingPredictor;
+import dev.scoreflow.job.SamplingJob;
+import dev.scoreflow.sample.ChunkedSampling;
 import dev.scoreflow.oracle.GaussianMixtureOracle;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.schedule.NoiseProcess;
@@ -61,7 +60,10 @@ import picocli.CommandLine.Spec;
         + "with --nll the ODE negative log-likelihood of fresh data.")
 final class EvalCommand implements Callable<Integer> {
   private static final Logger LOG = LogManager.getLogger(EvalCommand.class);
-  /** Seeds of the stages: stage 0 is --seed itself, so the samples equal `sample --seed`'s. */
+  /**
+   * Seeds of the stages after sampling; the samples themselves are `sample --seed --chunk`'s
+   * (chunks seeded from (seed, chunk index)).
+   */
   private static final long STAGE_STRIDE = 1_000_003L;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -76,8 +78,9 @@ final class EvalCommand implements Callable<Integer> {
       description = "Images: the LeNet folder for FID-LeNet (default: models/lenet-DATA, written by `scoreflow classifier`).")
   Path classifier;
 
-  @Option(names = "--sample-batch", defaultValue = "250",
-      description = "Images: samples drawn per batch (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"--chunk", "--sample-batch"}, defaultValue = "" + ChunkedSampling.DEFAULT_CHUNK,
+      description = "Samples per chunk, as in `sample` (same --seed and --chunk: the same samples)"
+          + " (default: ${DEFAULT-VALUE}).")
   int sampleBatch;
 
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the samples, the data draws and the probes (default: ${DEFAULT-VALUE}).")
@@ -130,7 +133,7 @@ final class EvalCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Sampler sampler = samplerOptions.create(); // checks flags before the engine starts
     require(n == null || n >= 2, "--n must be at least 2, got " + n);
-    require(sampleBatch >= 1, "--sample-batch must be at least 1, got " + sampleBatch);
+    require(sampleBatch >= 1, "--chunk must be at least 1, got " + sampleBatch);
     require(nllN >= 1, "--nll-n must be at least 1, got " + nllN);
     require(nllBatch == null || nllBatch >= 1, "--nll-batch must be at least 1, got " + nllBatch);
     require(projections >= 1, "--projections must be at least 1, got " + projections);
@@ -186,17 +189,12 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private void sampleQuality(LoadedModel model, NDManager manager, Sampler sampler, ToyData data,
-      double tEnd, Map<String, Object> results) {
+      double tEnd, Map<String, Object> results) throws java.io.IOException {
     try (NDManager m = manager.newSubManager()) {
-      seedStage(0);
-      NoiseProcess p = model.process();
-      NDArray x1 = m.randomNormal(new Shape(n).addAll(model.network().dataShape())).muli(p.priorStd());
-      CountingPredictor eps = new CountingPredictor(model.predictor());
-      long t0 = System.nanoTime();
-      NDArray x0 = sampler.sample(eps, p, x1, tEnd);
-      double wall = (System.nanoTime() - t0) / 1e9;
-      out().printf(Locale.ROOT, "sampler     %s  n %d  NFE %d  wall %.2f s%n",
-          sampler.describe(), n, eps.calls(), wall);
+      Drawn drawn = draw(model, sampler, tEnd, n, n, m);
+      NDArray x0 = drawn.result().kept();
+      out().printf(Locale.ROOT, "sampler     %s  n %d  NFE %s  wall %.2f s%n",
+          sampler.describe(), n, nfeText(drawn.result().nfe()), drawn.result().wallSeconds());
       seedStage(1);
       SampleQuality.SlicedW1 sw = SampleQuality.slicedW1(x0, data::sample, projections, seed,
           floorRepeats);
@@ -206,7 +204,7 @@ final class EvalCommand implements Callable<Integer> {
           sw.distance(), sw.floorMean(), sw.floorSd(), sw.ratio(), n, sw.repeats(), sw.projections());
       results.put("sampler", sampler.describe());
       results.put("n", n);
-      results.put("nfe", eps.calls());
+      results.put("nfe", drawn.result().nfe());
       results.put("sw", sw.distance());
       results.put("swFloor", sw.floorMean());
       results.put("swFloorSd", sw.floorSd());
@@ -234,7 +232,7 @@ final class EvalCommand implements Callable<Integer> {
 
   /** FID-LeNet beside its floor, and the class histogram, of n samples (in batches). */
   private void imageQuality(LoadedModel model, NDManager manager, Sampler sampler, double tEnd,
-      Map<String, Object> results) {
+      Map<String, Object> results) throws java.io.IOException {
     TrainConfig cfg = model.config();
     Path folder = classifier != null ? classifier : Classifier.defaultFolder(cfg.data);
     if (classifier == null && (folder == null || !Files.isDirectory(folder))) {
@@ -260,27 +258,11 @@ final class EvalCommand implements Callable<Integer> {
       int count = n != null ? n : Math.min(1000, ImageQuality.maxN(split));
       require(count <= ImageQuality.maxN(split), "--n " + count + ": FID-LeNet's floor needs as"
           + " many held-out images, and the classifier's split holds " + ImageQuality.maxN(split));
-      seedStage(0);
-      NoiseProcess p = model.process();
-      CountingPredictor eps = new CountingPredictor(model.predictor());
-      NDList parts = new NDList();
-      long t0 = System.nanoTime();
-      for (int start = 0; start < count; start += sampleBatch) {
-        int size = Math.min(sampleBatch, count - start);
-        try (NDManager chunk = m.newSubManager()) {
-          NDArray x1 = chunk.randomNormal(new Shape(size).addAll(model.network().dataShape()))
-              .muli(p.priorStd());
-          NDArray x0 = sampler.sample(eps, p, x1, tEnd);
-          x0.attach(m);
-          parts.add(x0);
-        }
-        LOG.info(String.format(Locale.ROOT, "eval: %d/%d samples", start + size, count));
-      }
-      double wall = (System.nanoTime() - t0) / 1e9;
-      NDArray samples = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
-      int batches = (count + sampleBatch - 1) / sampleBatch;
-      out().printf(Locale.ROOT, "sampler     %s  n %d  NFE %d  wall %.2f s%n", sampler.describe(),
-          count, eps.calls() / batches, wall);
+      Drawn drawn = draw(model, sampler, tEnd, count, count, m);
+      NDArray samples = drawn.result().kept();
+      out().printf(Locale.ROOT, "sampler     %s  n %d  NFE %s  wall %.2f s%n", sampler.describe(),
+          count, nfeText(drawn.result().nfe()), drawn.result().wallSeconds());
+      LOG.info("eval: LeNet features of {} samples and 2 x {} data images", count, count);
       ImageQuality.Result q = ImageQuality.measure(lenet, samples, split, seed * STAGE_STRIDE + 4);
       out().printf(Locale.ROOT, "FID-LeNet   %.3f  floor %.3f  (%.2fx the floor; floor = %d held-out"
               + " vs %d training images of %s, whose test accuracy is %.4f; not comparable with"
@@ -295,13 +277,32 @@ final class EvalCommand implements Callable<Integer> {
           100 * q.worstClassDeviation());
       results.put("sampler", sampler.describe());
       results.put("n", count);
-      results.put("nfe", eps.calls() / batches);
+      results.put("nfe", drawn.result().nfe());
       results.put("fidLenet", q.fid());
       results.put("fidLenetFloor", q.floor());
       results.put("classShares", q.classShares());
       results.put("dataClassShares", q.dataClassShares());
       results.put("classifierTestAccuracy", info.testAccuracy);
     }
+  }
+
+  private record Drawn(SamplingJob.Result result) {}
+
+  /** n samples in chunks (those of `sample --seed --chunk`), the first {@code keep} kept. */
+  private Drawn draw(LoadedModel model, Sampler sampler, double tEnd, long count, long keep,
+      NDManager m) throws java.io.IOException {
+    ChunkedSampling.Plan plan = ChunkedSampling.Plan.whole(count, sampleBatch);
+    SamplingJob job = new SamplingJob(model.predictor(), model.process(),
+        model.network().dataShape());
+    try (SamplingProgress progress = new SamplingProgress("eval: sampling", plan,
+        samplerOptions.plannedSteps(), model.process().tMax(), tEnd)) {
+      return new Drawn(job.run(sampler, tEnd, seed, plan,
+          new SamplingJob.Outputs(null, null, (int) keep), m, progress));
+    }
+  }
+
+  static String nfeText(double nfe) {
+    return nfe == Math.rint(nfe) ? Long.toString((long) nfe) : String.format(Locale.ROOT, "%.1f", nfe);
   }
 
   private OdeLikelihood likelihood(LoadedModel model, double tEnd, Divergence div) {
@@ -327,7 +328,8 @@ final class EvalCommand implements Callable<Integer> {
     double exact0 = 0;
     long evaluations = 0;
     long t0 = System.nanoTime();
-    try (NDManager m = manager.newSubManager()) {
+    try (NDManager m = manager.newSubManager();
+        Progress progress = new Progress("eval: likelihood", nllN, "points")) {
       seedStage(2);
       NDArray x = data.sample(m, nllN);
       GaussianMixtureOracle mixture = mixtureOf(data, m);
@@ -348,6 +350,7 @@ final class EvalCommand implements Callable<Integer> {
             exact0 += mixture.logDensity(xs, 0.0).sum().getFloat();
           }
         }
+        progress.update(start + size);
       }
     }
     double[] ms = meanAndStdError(logps);
@@ -395,6 +398,7 @@ final class EvalCommand implements Callable<Integer> {
     long evaluations = 0;
     long t0 = System.nanoTime();
     seedStage(2);
+    Progress progress = new Progress("eval: likelihood", count, "images");
     for (int start = 0; start < count; start += batch) {
       int size = Math.min(batch, count - start);
       byte[] bytes = new byte[size * item];
@@ -410,9 +414,10 @@ final class EvalCommand implements Callable<Integer> {
           bpd.add(OdeLikelihood.bitsPerDim(v, r.dim));
         }
       }
-      LOG.info(String.format(Locale.ROOT, "nll: %d/%d images, %.3f bits/dim so far",
-          start + size, count, meanAndStdError(bpd)[0]));
+      progress.update(start + size, String.format(Locale.ROOT, "%.3f bits/dim so far",
+          meanAndStdError(bpd)[0]));
     }
+    progress.close();
     double[] b = meanAndStdError(bpd);
     double[] e = meanAndStdError(nats);
     double wall = (System.nanoTime() - t0) / 1e9;

@@ -1,6 +1,6 @@
 package dev.scoreflow.cli;
 
-import dev.scoreflow.checkpoint.CheckpointException;
+import dev.scoreflow.error.UserError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = BuildInfo.VersionProvider.class,
     description = "Train small diffusion models and sample from them (DJL + PyTorch).",
     subcommands = {InfoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class,
-        ExportCommand.class, BenchCommand.class, ClassifierCommand.class,
+        ExportCommand.class, BenchCommand.class, ClassifierCommand.class, NpyConcatCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -41,8 +41,7 @@ public final class Main implements Runnable {
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
-      if (ex instanceof IllegalArgumentException || ex instanceof CheckpointException
-          || ex instanceof java.io.IOException || isUserError(ex)) {
+      if (isUserError(ex)) {
         err.println(commandLine.getCommandName() + ": error: " + ex.getMessage());
         if (GlobalOptions.verbose) {
           ex.printStackTrace(err);
@@ -56,10 +55,10 @@ public final class Main implements Runnable {
     return cl;
   }
 
-  private static boolean isUserError(Exception ex) {
-    // Data-format problems from the data package are user errors too (named by class to keep
-    // the command line free of a dependency on every package's exception type).
-    return ex.getClass().getSimpleName().endsWith("FormatException");
+  /** Bad flags, files and checkpoints: the user fixes them, so one line and exit 1. */
+  static boolean isUserError(Exception ex) {
+    return ex instanceof UserError || ex instanceof IllegalArgumentException
+        || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException;
   }
 
   private static String qualifiedName(CommandLine cl) {

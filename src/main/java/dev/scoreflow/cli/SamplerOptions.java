@@ -32,7 +32,7 @@ final class SamplerOptions {
   double atol;
 
   @Option(names = "--spacing", defaultValue = "uniform", paramLabel = "uniform|quadratic|logsnr",
-      description = "Time grid (default: ${DEFAULT-VALUE}).")
+      description = "Time grid of every sampler (rk45 uses only its ends) (default: ${DEFAULT-VALUE}).")
   String spacing;
 
   @Option(names = "--variance", defaultValue = "large", paramLabel = "large|posterior",
@@ -64,6 +64,17 @@ final class SamplerOptions {
         throw new IllegalArgumentException("--variance: expected large or posterior, got '" + variance + "'");
     }
     return s;
+  }
+
+  /** Steps the sampler will take (each seen by a step observer), or -1 when adaptive (rk45). */
+  int plannedSteps() {
+    return sampler.equals("ode") && solver.equals("rk45") ? -1 : settings().steps;
+  }
+
+  /** Whether the sampler injects noise along the way (its paths are not smooth curves). */
+  boolean stochastic() {
+    return sampler.equals("ddpm") || (sampler.equals("ddim") && eta > 0)
+        || (sampler.equals("sde") && gamma > 0);
   }
 
   /** The sampler the flags describe; checks them (call before the engine starts). */

@@ -2,21 +2,150 @@ package dev.scoreflow.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Writes an NDArray as a NumPy .npy file (format 1.0, little-endian float32). */
+/**
+ * NumPy .npy files of little-endian float32 (format 1.0). {@link Writer} streams an array whose
+ * first dimension is written chunk by chunk, so N samples never need to be in memory at once;
+ * {@link #concat} joins shards along the first dimension into the file one writer would have
+ * made.
+ */
 public final class Npy {
+  private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+  private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+
   private Npy() {}
 
+  /** Writes the whole array. */
   public static void write(Path file, NDArray array) throws IOException {
-    NDArray f = array.getDataType() == DataType.FLOAT32 ? array : array.toType(DataType.FLOAT32, false);
-    long[] shape = f.getShape().getShape();
+    long[] shape = array.getShape().getShape();
+    try (Writer w = new Writer(file, shape)) {
+      w.append(array);
+    }
+  }
+
+  /** The shape in a .npy file's header (float32 files written by this class). */
+  public static long[] shape(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return readHeader(in, file).shape;
+    }
+  }
+
+  /**
+   * Joins .npy shards of equal trailing shape along their first dimension into {@code out}: the
+   * bytes are those of one file holding all rows in shard order.
+   */
+  public static void concat(List<Path> shards, Path out) throws IOException {
+    if (shards.isEmpty()) {
+      throw new IllegalArgumentException("no .npy shards to join");
+    }
+    long rows = 0;
+    long[] rest = null;
+    for (Path s : shards) {
+      long[] shape = shape(s);
+      if (shape.length == 0) {
+        throw new IllegalArgumentException(s + ": a 0-d array cannot be joined along rows");
+      }
+      long[] tail = Arrays.copyOfRange(shape, 1, shape.length);
+      if (rest != null && !Arrays.equals(rest, tail)) {
+        throw new IllegalArgumentException(s + ": rows of shape " + Arrays.toString(tail)
+            + ", the first shard's are " + Arrays.toString(rest));
+      }
+      rest = tail;
+      rows += shape[0];
+    }
+    long[] total = new long[rest.length + 1];
+    total[0] = rows;
+    System.arraycopy(rest, 0, total, 1, rest.length);
+    try (Writer w = new Writer(out, total)) {
+      for (Path s : shards) {
+        try (InputStream in = Files.newInputStream(s)) {
+          Header h = readHeader(in, s);
+          w.appendRaw(in, h.dataBytes(), h.shape[0]);
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes a float32 array of a declared shape row block by row block. The header is written
+   * first, so the rows appended must add up to the shape's first dimension by {@link #close}.
+   */
+  public static final class Writer implements Closeable {
+    private final Path file;
+    private final long[] shape;
+    private final long rowFloats;
+    private final OutputStream out;
+    private long rows;
+
+    public Writer(Path file, long[] shape) throws IOException {
+      this.file = file;
+      this.shape = shape.clone();
+      long r = 1;
+      for (int i = 1; i < shape.length; i++) {
+        r *= shape[i];
+      }
+      this.rowFloats = r;
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+      out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+      out.write(MAGIC);
+      byte[] header = header(shape);
+      out.write(header.length & 0xff);
+      out.write((header.length >> 8) & 0xff);
+      out.write(header);
+    }
+
+    /** Appends the rows of {@code block} (any dtype, converted to float32; not closed). */
+    public void append(NDArray block) throws IOException {
+      long[] s = block.getShape().getShape();
+      long blockRows = shape.length == 0 ? 1 : s[0];
+      if (block.size() != blockRows * rowFloats) {
+        throw new IllegalArgumentException("block of shape " + block.getShape() + " does not"
+            + " hold rows of " + rowFloats + " values for " + file);
+      }
+      float[] values = HostRead.floats(block);
+      ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      FloatBuffer fb = bytes.asFloatBuffer();
+      fb.put(values);
+      out.write(bytes.array());
+      rows += blockRows;
+    }
+
+    void appendRaw(InputStream in, long bytes, long blockRows) throws IOException {
+      long copied = in.transferTo(out);
+      if (copied != bytes) {
+        throw new IOException(file + ": a shard held " + copied + " data bytes, its header says "
+            + bytes);
+      }
+      rows += blockRows;
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
+      long want = shape.length == 0 ? 1 : shape[0];
+      if (rows != want) {
+        throw new IOException(file + ": " + rows + " rows written, the header declares " + want);
+      }
+    }
+  }
+
+  private static byte[] header(long[] shape) {
     StringBuilder sb = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (");
     for (long d : shape) {
       sb.append(d).append(", ");
@@ -25,23 +154,42 @@ public final class Npy {
       sb.setLength(sb.length() - 2);
     }
     sb.append("), }");
-    // Header (magic + 2 version bytes + 2 length bytes + dict) padded with spaces to 64 bytes.
-    int total = 10 + sb.length() + 1;
+    // Magic + 2 version bytes + 2 length bytes + dict + newline, padded with spaces to 64 bytes.
+    int total = MAGIC.length + 2 + sb.length() + 1;
     int pad = (64 - total % 64) % 64;
     sb.append(" ".repeat(pad)).append('\n');
-    byte[] header = sb.toString().getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer data = f.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    if (file.getParent() != null) {
-      Files.createDirectories(file.getParent());
+    return sb.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private record Header(long[] shape) {
+    long dataBytes() {
+      long n = 1;
+      for (long d : shape) {
+        n *= d;
+      }
+      return n * Float.BYTES;
     }
-    try (OutputStream out = Files.newOutputStream(file)) {
-      out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-      out.write(header.length & 0xff);
-      out.write((header.length >> 8) & 0xff);
-      out.write(header);
-      byte[] bytes = new byte[data.remaining()];
-      data.get(bytes);
-      out.write(bytes);
+  }
+
+  private static Header readHeader(InputStream in, Path file) throws IOException {
+    byte[] magic = in.readNBytes(MAGIC.length + 2);
+    if (magic.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(magic, 6), Arrays.copyOf(MAGIC, 6))
+        || magic[6] != 1) {
+      throw new IllegalArgumentException(file + ": not a version 1 .npy file");
     }
+    int len = (magic[8] & 0xff) | (magic[9] & 0xff) << 8;
+    String dict = new String(in.readNBytes(len), StandardCharsets.US_ASCII);
+    if (!dict.contains("'descr': '<f4'") || !dict.contains("'fortran_order': False")) {
+      throw new IllegalArgumentException(file + ": expected a C-order little-endian float32 array,"
+          + " got header " + dict.trim());
+    }
+    Matcher m = SHAPE.matcher(dict);
+    if (!m.find()) {
+      throw new IllegalArgumentException(file + ": no shape in the header " + dict.trim());
+    }
+    String[] parts = m.group(1).split(",");
+    long[] shape = Arrays.stream(parts).map(String::trim).filter(p -> !p.isEmpty())
+        .mapToLong(Long::parseLong).toArray();
+    return new Header(shape);
   }
 }

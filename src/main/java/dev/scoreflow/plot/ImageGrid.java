@@ -86,6 +86,31 @@ public final class ImageGrid {
     }
   }
 
+  /**
+   * Writes each image [N, 1, H, W] as its own PNG, {@code DIR/000000.png} onwards, numbered from
+   * {@code firstIndex}: the one-file-per-sample layout FID tools read. One copy to the host.
+   */
+  public static void writeEach(Path dir, NDArray images, long firstIndex) throws IOException {
+    Shape s = images.getShape();
+    if (s.dimension() != 4 || s.get(1) != 1) {
+      throw new IllegalArgumentException("PNG files need [N, 1, H, W] images, got " + s);
+    }
+    int n = Math.toIntExact(s.get(0));
+    int h = Math.toIntExact(s.get(2));
+    int w = Math.toIntExact(s.get(3));
+    byte[] pixels = toGreyBytes(images);
+    Files.createDirectories(dir);
+    for (int i = 0; i < n; i++) {
+      BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+      byte[] out = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+      System.arraycopy(pixels, i * h * w, out, 0, h * w);
+      Path file = dir.resolve(String.format(java.util.Locale.ROOT, "%06d.png", firstIndex + i));
+      if (!ImageIO.write(img, "png", file.toFile())) {
+        throw new IOException("no PNG writer available for " + file);
+      }
+    }
+  }
+
   /** The grid as an 8-bit grey image, without writing it. */
   public static BufferedImage render(NDArray images, Grid grid, int padding) {
     Shape s = images.getShape();

@@ -17,6 +17,9 @@ import org.jfree.data.xy.DefaultXYDataset;
 
 /** 2-D scatter plots of samples, optionally with trajectories drawn over them (JFreeChart). */
 public final class ScatterPlot {
+  /** Pieces a faded path is cut into, from faint to solid. */
+  private static final int FADE_PIECES = 12;
+
   private ScatterPlot() {}
 
   /**
@@ -25,6 +28,15 @@ public final class ScatterPlot {
    */
   public static void write(Path file, String title, float[] xy, double range, List<float[]> paths)
       throws IOException {
+    write(file, title, xy, range, paths, false);
+  }
+
+  /**
+   * As above; with {@code fade} each path is drawn faint where it starts (pure noise) and solid
+   * where it ends, so that a few noisy paths of a stochastic sampler stay readable.
+   */
+  public static void write(Path file, String title, float[] xy, double range, List<float[]> paths,
+      boolean fade) throws IOException {
     DefaultXYDataset points = new DefaultXYDataset();
     points.addSeries("samples", deinterleave(xy));
     NumberAxis xAxis = axis("x", range);
@@ -40,13 +52,41 @@ public final class ScatterPlot {
     plot.setRangeGridlinePaint(new Color(220, 220, 220));
     if (paths != null && !paths.isEmpty()) {
       DefaultXYDataset lines = new DefaultXYDataset();
-      for (int i = 0; i < paths.size(); i++) {
-        lines.addSeries("path " + i, deinterleave(paths.get(i)));
-      }
       XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+      int pieces = fade ? FADE_PIECES : 1;
+      int series = 0;
       for (int i = 0; i < paths.size(); i++) {
-        r.setSeriesStroke(i, new BasicStroke(1.2f));
-        r.setSeriesPaint(i, Color.getHSBColor(i / (float) paths.size(), 0.85f, 0.85f));
+        double[][] line = deinterleave(paths.get(i));
+        int count = line[0].length;
+        Color hue = Color.getHSBColor(i / (float) paths.size(), 0.85f, 0.8f);
+        for (int k = 0; k < pieces; k++) {
+          // Consecutive pieces share an end point, so the path stays connected.
+          int from = (int) ((long) k * (count - 1) / pieces);
+          int to = (int) ((long) (k + 1) * (count - 1) / pieces);
+          if (to <= from && pieces > 1) {
+            continue;
+          }
+          double[][] part = {java.util.Arrays.copyOfRange(line[0], from, to + 1),
+              java.util.Arrays.copyOfRange(line[1], from, to + 1)};
+          lines.addSeries("path " + i + "." + k, pieces > 1 ? part : line);
+          int alpha = pieces > 1 ? (int) (25 + 230.0 * (k + 1) / pieces) : 255;
+          r.setSeriesStroke(series, new BasicStroke(pieces > 1 ? 1.0f + k * 1.2f / pieces : 1.2f));
+          r.setSeriesPaint(series, new Color(hue.getRed(), hue.getGreen(), hue.getBlue(), alpha));
+          series++;
+        }
+      }
+      if (fade) {
+        // Where each path ends: a ring in its colour, so the sample it became is easy to find.
+        DefaultXYDataset ends = new DefaultXYDataset();
+        XYShapeRenderer rings = new XYShapeRenderer();
+        for (int i = 0; i < paths.size(); i++) {
+          float[] p = paths.get(i);
+          ends.addSeries("end " + i, new double[][] {{p[p.length - 2]}, {p[p.length - 1]}});
+          rings.setSeriesShape(i, new Ellipse2D.Double(-5, -5, 10, 10));
+          rings.setSeriesPaint(i, Color.getHSBColor(i / (float) paths.size(), 0.85f, 0.8f));
+        }
+        plot.setDataset(2, ends);
+        plot.setRenderer(2, rings);
       }
       plot.setDataset(1, lines);
       plot.setRenderer(1, r);

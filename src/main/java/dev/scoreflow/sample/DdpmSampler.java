@@ -20,21 +20,29 @@ public final class DdpmSampler implements Sampler {
 
   private final int steps;
   private final Variance variance;
+  private final TimeGrid.Spacing spacing;
 
-  public DdpmSampler(int steps, Variance variance) {
+  /** On the {@code ddpm} process, uniform spacing with its N steps is the paper's sampler. */
+  public DdpmSampler(int steps, Variance variance, TimeGrid.Spacing spacing) {
     this.steps = steps;
     this.variance = variance;
+    this.spacing = spacing;
+  }
+
+  public DdpmSampler(int steps, Variance variance) {
+    this(steps, variance, TimeGrid.Spacing.UNIFORM);
   }
 
   @Override
   public String describe() {
-    return "ddpm(steps=" + steps + ", variance=" + variance.name().toLowerCase() + ")";
+    return "ddpm(steps=" + steps + ", variance=" + variance.name().toLowerCase() + ", spacing="
+        + spacing.name().toLowerCase() + ")";
   }
 
   @Override
   public NDArray sample(NoisePredictor eps, NoiseProcess p, NDArray xStart, double tMin,
       StepObserver observer) {
-    double[] grid = TimeGrid.of(TimeGrid.Spacing.UNIFORM, p, tMin, steps);
+    double[] grid = TimeGrid.of(spacing, p, tMin, steps);
     StepLoop loop = new StepLoop(xStart);
     for (int k = 0; k < steps; k++) {
       double t = grid[k];

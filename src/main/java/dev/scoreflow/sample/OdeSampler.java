@@ -30,7 +30,10 @@ public final class OdeSampler implements Sampler {
   public String describe() {
     if (solver instanceof DormandPrince45) {
       DormandPrince45 dp = (DormandPrince45) solver;
-      return "ode(solver=rk45, accepted=" + dp.acceptedSteps() + ", rejected=" + dp.rejectedSteps() + ")";
+      // Over every solve so far: eval and chunked sampling run one solve per chunk.
+      String per = dp.solves() > 1 ? " in " + dp.solves() + " solves" : "";
+      return "ode(solver=rk45, accepted=" + dp.totalAcceptedSteps() + ", rejected="
+          + dp.totalRejectedSteps() + per + ")";
     }
     return "ode(solver=" + solver.name() + ", steps=" + steps + ", spacing="
         + spacing.name().toLowerCase() + ")";

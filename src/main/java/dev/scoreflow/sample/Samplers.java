@@ -26,7 +26,7 @@ public final class Samplers {
   public static Sampler create(String name, Settings s) {
     switch (name) {
       case "ddpm":
-        return new DdpmSampler(s.steps, s.variance);
+        return new DdpmSampler(s.steps, s.variance, s.spacing);
       case "ddim":
         return new DdimSampler(s.steps, s.eta, s.spacing);
       case "ode":

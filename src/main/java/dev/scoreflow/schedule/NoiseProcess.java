@@ -1,6 +1,8 @@
 package dev.scoreflow.schedule;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * A Gaussian noise process x_t = a(t) x_0 + b(t) eps on t in [0, 1] (THEORY.md, "One
@@ -46,5 +48,10 @@ public interface NoiseProcess {
   /** Standard deviation of the prior N(0, s^2 I) that stands in for p at {@link #tMax()}. */
   default double priorStd() {
     return b(tMax());
+  }
+
+  /** A draw from the prior N(0, priorStd^2 I) of the given shape, from the engine's generator. */
+  default NDArray samplePrior(NDManager manager, Shape shape) {
+    return manager.randomNormal(shape).muli(priorStd());
   }
 }

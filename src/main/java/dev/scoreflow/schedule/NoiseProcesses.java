@@ -19,7 +19,7 @@ public final class NoiseProcesses {
       case "vp-cosine":
         return new VpCosine();
       case "ve":
-        return new Ve(0.01, veSigmaMax);
+        return new Ve(Ve.DEFAULT_SIGMA_MIN, veSigmaMax);
       case "ddpm":
         return new DiscreteVp();
       default:

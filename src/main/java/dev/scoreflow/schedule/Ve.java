@@ -7,12 +7,17 @@ import ai.djl.ndarray.NDArray;
  * f = 0, g^2 = d(b^2)/dt = 2 b^2 ln(smax/smin).
  */
 public final class Ve implements NoiseProcess {
+  /** Smallest noise scale of a run's VE process. */
+  public static final double DEFAULT_SIGMA_MIN = 0.01;
+  /** Largest noise scale: about the diameter of the 2-D data sets (the training default too). */
+  public static final double DEFAULT_SIGMA_MAX = 10.0;
+
   private final double smin;
   private final double smax;
   private final double logRatio;
 
   public Ve() {
-    this(0.01, 50.0);
+    this(DEFAULT_SIGMA_MIN, DEFAULT_SIGMA_MAX);
   }
 
   public Ve(double smin, double smax) {

@@ -26,7 +26,7 @@ public final class TrainConfig {
   public int width = 256;
   public String schedule = "vp-linear";
   /** VE's largest noise scale; about the data's diameter. */
-  public double veSigmaMax = 10.0;
+  public double veSigmaMax = dev.scoreflow.schedule.Ve.DEFAULT_SIGMA_MAX;
   /** {@code continuous}: t ~ U(tMin, 1); {@code discrete}: t = i/N, i ~ U{1..N} (DDPM). */
   public String timeSampling = "continuous";
   public int discreteSteps = 1000;

@@ -50,6 +50,17 @@ class CliTest {
   }
 
   @Test
+  void userErrorsAreToldByTypeNotByName() {
+    assertTrue(Main.isUserError(new dev.scoreflow.checkpoint.CheckpointException("bad")));
+    assertTrue(Main.isUserError(new dev.scoreflow.data.DataFormatException("bad")));
+    assertTrue(Main.isUserError(new java.io.UncheckedIOException(new java.io.IOException("disk"))));
+    assertTrue(!Main.isUserError(new IllegalStateException("bug")));
+    // A name that merely looks like a user error is not one.
+    class SomethingFormatException extends RuntimeException {}
+    assertTrue(!Main.isUserError(new SomethingFormatException()));
+  }
+
+  @Test
   void unknownSamplerIsAOneLineError() {
     assertOneLineError(run("sample", "--run", tmp.toString(), "--sampler", "euler-a"), "--sampler");
   }

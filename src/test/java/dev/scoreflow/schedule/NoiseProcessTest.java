@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** f, g^2, lambda and its inverse against their definitions (THEORY.md, "SDE view"). */
 class NoiseProcessTest {
   static final List<NoiseProcess> ALL =
-      List.of(new VpLinear(), new VpCosine(), new Ve(), new Ve(0.01, 10), new DiscreteVp());
+      List.of(new VpLinear(), new VpCosine(), new Ve(), new Ve(0.01, 50), new DiscreteVp());
 
   // Off the discrete schedule's grid points i/1000, where its f jumps.
   static final double[] TIMES = {0.0135, 0.1005, 0.2575, 0.5005, 0.7315, 0.9005, 0.9805};

@@ -28,6 +28,9 @@ public final class DormandPrince45 implements OdeSolver {
   private final StepController controller;
   private int acceptedSteps;
   private int rejectedSteps;
+  private long solves;
+  private long totalAccepted;
+  private long totalRejected;
 
   public DormandPrince45(StepController controller) {
     this.controller = controller;
@@ -46,13 +49,29 @@ public final class DormandPrince45 implements OdeSolver {
     return rejectedSteps;
   }
 
+  /** Solves run so far, and their accepted and rejected steps in all (last solve included). */
+  public long solves() {
+    return solves;
+  }
+
+  public long totalAcceptedSteps() {
+    return totalAccepted + acceptedSteps;
+  }
+
+  public long totalRejectedSteps() {
+    return totalRejected + rejectedSteps;
+  }
+
   @Override
   public NDArray integrate(OdeSystem system, NDArray y0, double[] grid, Observer observer) {
     double s = grid[0];
     double end = grid[grid.length - 1];
     double dir = Math.signum(end - s);
+    totalAccepted += acceptedSteps;
+    totalRejected += rejectedSteps;
     acceptedSteps = 0;
     rejectedSteps = 0;
+    solves++;
     if (dir == 0) {
       return y0.duplicate();
     }
