@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * A trained network ready to sample: its config, process and weights, read from a run folder
- * (newest valid checkpoint) or from a shipped model folder (config.json, ema.ndlist, manifest).
+ * (newest valid checkpoint) or from a model folder (config.json, ema.ndlist or ema.safetensors,
+ * manifest).
  */
 public final class LoadedModel implements AutoCloseable {
   private final TrainConfig config;
@@ -44,33 +45,66 @@ public final class LoadedModel implements AutoCloseable {
         manager, folder);
   }
 
-  /** A model folder as shipped in models/: config.json and ema.ndlist checked by manifest.json. */
+  /**
+   * A model folder as shipped in models/: config.json and the EMA weights (ema.ndlist, or
+   * ema.safetensors from {@code export --format safetensors}) checked by manifest.json.
+   */
   public static LoadedModel fromModelDir(Path dir, NDManager manager) {
     if (!Files.isDirectory(dir)) {
       throw new CheckpointException("--model " + dir + ": no such model folder");
     }
-    Manifest.verify(dir);
+    Manifest manifest = Manifest.verify(dir);
     TrainConfig config = TrainConfig.read(dir.resolve("config.json"));
-    return load(config, dir.resolve(CheckpointStore.EMA), manager, dir);
+    WeightsFormat format = manifest.files.containsKey(CheckpointStore.EMA)
+        || !manifest.files.containsKey(SafetensorsWeights.EMA_FILE)
+        ? WeightsFormat.NDLIST : WeightsFormat.SAFETENSORS;
+    return load(config, dir.resolve(format.fileName()), format, manager, dir);
   }
 
   private static LoadedModel load(TrainConfig config, Path weightsFile, NDManager manager, Path source) {
+    return load(config, weightsFile, WeightsFormat.NDLIST, manager, source);
+  }
+
+  private static LoadedModel load(TrainConfig config, Path weightsFile, WeightsFormat format,
+      NDManager manager, Path source) {
     EpsNetwork net = Networks.create(config, manager);
     try (ParameterStore layout = net.initParameters(manager)) {
-      ParameterStore w = CheckpointStore.readArrays(weightsFile, layout, manager);
+      ParameterStore w = format == WeightsFormat.SAFETENSORS
+          ? SafetensorsWeights.read(weightsFile, config.architecture, layout, manager)
+          : CheckpointStore.readArrays(weightsFile, layout, manager);
       return new LoadedModel(config, net, w, source);
     }
   }
 
   /** Writes a model folder (config, EMA weights, manifest) that {@link #fromModelDir} reads. */
   public static void export(TrainConfig config, ParameterStore emaWeights, Path dir) throws IOException {
+    export(config, emaWeights, dir, WeightsFormat.NDLIST);
+  }
+
+  /**
+   * Writes a model folder with the EMA weights in {@code format}: config.json, the one weights
+   * file ({@link WeightsFormat#fileName}; the other format's file, if there, is deleted so the
+   * folder holds one set of weights), and manifest.json listing both. {@link #fromModelDir}
+   * reads either.
+   */
+  public static void export(TrainConfig config, ParameterStore emaWeights, Path dir,
+      WeightsFormat format) throws IOException {
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve(Manifest.FILE));
     CheckpointStore.writeDurably(dir.resolve("config.json"),
         config.toJson().getBytes(StandardCharsets.UTF_8));
-    CheckpointStore.writeDurably(dir.resolve(CheckpointStore.EMA), emaWeights.toNDList().encode());
+    for (WeightsFormat other : WeightsFormat.values()) {
+      if (other != format) {
+        Files.deleteIfExists(dir.resolve(other.fileName()));
+      }
+    }
+    if (format == WeightsFormat.SAFETENSORS) {
+      SafetensorsWeights.write(emaWeights, config.architecture, dir.resolve(format.fileName()));
+    } else {
+      CheckpointStore.writeDurably(dir.resolve(format.fileName()), emaWeights.toNDList().encode());
+    }
     CheckpointStore.writeDurably(dir.resolve(Manifest.FILE),
-        Manifest.of(dir, List.of("config.json", CheckpointStore.EMA)).toJson()
+        Manifest.of(dir, List.of("config.json", format.fileName())).toJson()
             .getBytes(StandardCharsets.UTF_8));
   }
 

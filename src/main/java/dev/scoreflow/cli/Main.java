@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     versionProvider = BuildInfo.VersionProvider.class,
     description = "Train small diffusion models and sample from them (DJL + PyTorch).",
     subcommands = {InfoCommand.class, TrainCommand.class, SampleCommand.class, EvalCommand.class,
-        ExportCommand.class, BenchCommand.class, ClassifierCommand.class, NpyConcatCommand.class,
+        ExportCommand.class, EpsCommand.class, BenchCommand.class, ClassifierCommand.class,
+        NpyConcatCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

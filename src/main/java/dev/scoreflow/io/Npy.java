@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * NumPy .npy files of little-endian float32 (format 1.0). {@link Writer} streams an array whose
@@ -25,7 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
-  private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
   private Npy() {}
 
@@ -37,11 +34,9 @@ public final class Npy {
     }
   }
 
-  /** The shape in a .npy file's header (float32 files written by this class). */
+  /** The shape in a .npy file's header. */
   public static long[] shape(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return readHeader(in, file).shape;
-    }
+    return NpyReader.header(file).shape();
   }
 
   /**
@@ -73,8 +68,11 @@ public final class Npy {
     try (Writer w = new Writer(out, total)) {
       for (Path s : shards) {
         try (InputStream in = Files.newInputStream(s)) {
-          Header h = readHeader(in, s);
-          w.appendRaw(in, h.dataBytes(), h.shape[0]);
+          NpyReader.Header h = NpyReader.header(in, s);
+          if (h.width() != Float.BYTES) {
+            throw new IllegalArgumentException(s + ": expected float32 shards, got " + h.descr());
+          }
+          w.appendRaw(in, h.dataBytes(), h.shape()[0]);
         }
       }
     }
@@ -159,37 +157,5 @@ public final class Npy {
     int pad = (64 - total % 64) % 64;
     sb.append(" ".repeat(pad)).append('\n');
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private record Header(long[] shape) {
-    long dataBytes() {
-      long n = 1;
-      for (long d : shape) {
-        n *= d;
-      }
-      return n * Float.BYTES;
-    }
-  }
-
-  private static Header readHeader(InputStream in, Path file) throws IOException {
-    byte[] magic = in.readNBytes(MAGIC.length + 2);
-    if (magic.length < MAGIC.length + 2 || !Arrays.equals(Arrays.copyOf(magic, 6), Arrays.copyOf(MAGIC, 6))
-        || magic[6] != 1) {
-      throw new IllegalArgumentException(file + ": not a version 1 .npy file");
-    }
-    int len = (magic[8] & 0xff) | (magic[9] & 0xff) << 8;
-    String dict = new String(in.readNBytes(len), StandardCharsets.US_ASCII);
-    if (!dict.contains("'descr': '<f4'") || !dict.contains("'fortran_order': False")) {
-      throw new IllegalArgumentException(file + ": expected a C-order little-endian float32 array,"
-          + " got header " + dict.trim());
-    }
-    Matcher m = SHAPE.matcher(dict);
-    if (!m.find()) {
-      throw new IllegalArgumentException(file + ": no shape in the header " + dict.trim());
-    }
-    String[] parts = m.group(1).split(",");
-    long[] shape = Arrays.stream(parts).map(String::trim).filter(p -> !p.isEmpty())
-        .mapToLong(Long::parseLong).toArray();
-    return new Header(shape);
   }
 }
