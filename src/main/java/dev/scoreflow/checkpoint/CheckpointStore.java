@@ -195,20 +195,35 @@ public final class CheckpointStore {
    * match; the message names the file and the first mismatch).
    */
   public static ParameterStore readArrays(Path file, ParameterStore layout, NDManager manager) {
-    byte[] bytes;
+    return decodeArrays(file, readWeights(file), layout, manager, name -> name,
+        "not a scoreflow weights file or does not match the model");
+  }
+
+  static byte[] readWeights(Path file) {
     try {
-      bytes = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new CheckpointException(file + ": unreadable (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * Decodes an encoded NDList (ND_LIST or safetensors) into a store shaped like {@code layout},
+   * each array under {@code ownName} of its name in the file (null: a name this model lacks).
+   * {@code what} says what the file is not when it cannot be decoded.
+   */
+  static ParameterStore decodeArrays(Path file, byte[] bytes, ParameterStore layout,
+      NDManager manager, java.util.function.UnaryOperator<String> ownName, String what) {
     ParameterStore out = new ParameterStore(manager);
     try {
       NDList list = NDList.decode(out.manager(), bytes);
       for (NDArray a : list) {
-        if (a.getName() == null) {
-          throw new CheckpointException(file + ": an array has no name");
+        String own = a.getName() == null ? null : ownName.apply(a.getName());
+        if (own == null) {
+          throw new CheckpointException(file + ": " + (a.getName() == null ? "an array has no name"
+              : "unexpected tensor " + a.getName()));
         }
-        out.put(a.getName(), a.toDevice(manager.getDevice(), false));
+        out.put(own, a.toDevice(manager.getDevice(), false));
       }
       layout.checkSameLayout(out, file.toString());
     } catch (CheckpointException e) {
@@ -216,8 +231,7 @@ public final class CheckpointStore {
       throw e;
     } catch (RuntimeException e) {
       out.close();
-      throw new CheckpointException(file + ": not a scoreflow weights file or does not match the"
-          + " model (" + e.getMessage() + ")", e);
+      throw new CheckpointException(file + ": " + what + " (" + e.getMessage() + ")", e);
     }
     return out;
   }

@@ -70,37 +70,13 @@ public final class SafetensorsWeights {
    */
   public static ParameterStore read(Path file, String architecture, ParameterStore layout,
       NDManager manager) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new CheckpointException(file + ": unreadable (" + e.getMessage() + ")");
-    }
+    byte[] bytes = CheckpointStore.readWeights(file);
     if (bytes.length < 9 || bytes[8] != '{') {
       throw new CheckpointException(file + ": not a safetensors file");
     }
     Map<String, String> toOwn = new HashMap<>();
     fileNames(architecture, layout.asMap().keySet()).forEach((own, inFile) -> toOwn.put(inFile, own));
-    ParameterStore out = new ParameterStore(manager);
-    try {
-      NDList list = NDList.decode(out.manager(), bytes);
-      for (NDArray a : list) {
-        String own = a.getName() == null ? null : toOwn.get(a.getName());
-        if (own == null) {
-          throw new CheckpointException(file + ": unexpected tensor " + a.getName() + " for a "
-              + architecture + " network");
-        }
-        out.put(own, a.toDevice(manager.getDevice(), false));
-      }
-      layout.checkSameLayout(out, file.toString());
-    } catch (CheckpointException e) {
-      out.close();
-      throw e;
-    } catch (RuntimeException e) {
-      out.close();
-      throw new CheckpointException(file + ": not a safetensors weights file of this model ("
-          + e.getMessage() + ")", e);
-    }
-    return out;
+    return CheckpointStore.decodeArrays(file, bytes, layout, manager, toOwn::get,
+        "not a safetensors weights file of this " + architecture + " model");
   }
 }

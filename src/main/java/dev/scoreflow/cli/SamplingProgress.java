@@ -19,6 +19,8 @@ final class SamplingProgress implements SamplingJob.Monitor, AutoCloseable {
   private final double tMin;
   private final long startNanos = System.nanoTime();
   private long before;
+  private double evaluationsBefore;
+  private long lastChunkEvaluations;
 
   /**
    * @param plannedSteps steps each chunk takes, or -1 (adaptive: progress follows t instead)
@@ -36,20 +38,26 @@ final class SamplingProgress implements SamplingJob.Monitor, AutoCloseable {
   public StepObserver observer(int chunk, CountingPredictor calls) {
     int size = plan.size(chunk);
     int[] steps = {0};
+    long callsBefore = calls.calls();
     return (t, x) -> {
       steps[0]++;
       double frac = plannedSteps > 0 ? Math.min(1, steps[0] / (double) plannedSteps)
           : Math.min(1, Math.max(0, (tMax - t) / (tMax - tMin)));
       double seconds = (System.nanoTime() - startNanos) / 1e9;
+      // NFE/s counts one network evaluation per sample: comparable across chunk sizes.
+      double evals = evaluationsBefore + (double) (calls.calls() - callsBefore) * size;
       progress.update(before + frac * size, String.format(Locale.ROOT,
-          "chunk %d/%d, %.1f NFE/s", chunk - plan.from() + 1, plan.to() - plan.from(),
-          seconds > 0 ? calls.calls() / seconds : 0));
+          "chunk %d/%d, %.0f NFE/s", chunk - plan.from() + 1, plan.to() - plan.from(),
+          seconds > 0 ? evals / seconds : 0));
+      lastChunkEvaluations = (calls.calls() - callsBefore) * size;
     };
   }
 
   @Override
   public void chunkDone(int chunk, long first, NDArray samples) {
     before += plan.size(chunk);
+    evaluationsBefore += lastChunkEvaluations;
+    lastChunkEvaluations = 0;
     progress.update(before);
   }
 
