@@ -9,7 +9,6 @@ import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.model.ReferenceNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
