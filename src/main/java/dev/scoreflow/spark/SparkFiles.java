@@ -104,5 +104,4 @@ final class SparkFiles {
     Files.writeString(tmp, text);
     publish(tmp, dir, name, settings);
   }
-
 }

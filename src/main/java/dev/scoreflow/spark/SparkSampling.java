@@ -255,7 +255,8 @@ public final class SparkSampling {
       f.put("dataClassShares", r.fid().dataClassShares());
       m.put("fidLenet", f);
     }
-    return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+        .serializeSpecialFloatingPointValues().create()
         .toJson(m) + "\n";
   }
 }
