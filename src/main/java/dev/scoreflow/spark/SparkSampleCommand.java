@@ -1,6 +1,6 @@
 package dev.scoreflow.spark;
 
-import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import dev.scoreflow.cli.Main;
 import dev.scoreflow.cli.SamplerOptions;
 import dev.scoreflow.sample.ChunkedSampling;
@@ -172,7 +172,7 @@ public final class SparkSampleCommand implements Callable<Integer> {
       j.put("classShares", r.fid().classShares());
     }
     if (json) {
-      o.println(new Gson().toJson(j));
+      o.println(new GsonBuilder().disableHtmlEscaping().create().toJson(j));
     }
   }
 }
