@@ -85,7 +85,8 @@ public final class Manifest {
     return m;
   }
 
-  static String sha256(Path f) throws IOException {
+  /** The SHA-256 of a file, as lower-case hex. */
+  public static String sha256(Path f) throws IOException {
     try (InputStream in = new DigestInputStream(Files.newInputStream(f),
         MessageDigest.getInstance("SHA-256"))) {
       MessageDigest md = ((DigestInputStream) in).getMessageDigest();

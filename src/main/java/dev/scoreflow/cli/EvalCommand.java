@@ -64,7 +64,7 @@ final class EvalCommand implements Callable<Integer> {
    * Seeds of the stages after sampling; the samples themselves are `sample --seed --chunk`'s
    * (chunks seeded from (seed, chunk index)).
    */
-  private static final long STAGE_STRIDE = 1_000_003L;
+  private static final long STAGE_STRIDE = dev.scoreflow.eval.EvalSeeds.STRIDE;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   ModelSource source;
@@ -263,7 +263,8 @@ final class EvalCommand implements Callable<Integer> {
       out().printf(Locale.ROOT, "sampler     %s  n %d  NFE %s  wall %.2f s%n", sampler.describe(),
           count, nfeText(drawn.result().nfe()), drawn.result().wallSeconds());
       LOG.info("eval: LeNet features of {} samples and 2 x {} data images", count, count);
-      ImageQuality.Result q = ImageQuality.measure(lenet, samples, split, seed * STAGE_STRIDE + 4);
+      ImageQuality.Result q = ImageQuality.measure(lenet, samples, split,
+          dev.scoreflow.eval.EvalSeeds.stage(seed, dev.scoreflow.eval.EvalSeeds.FID_IMAGES));
       out().printf(Locale.ROOT, "FID-LeNet   %.3f  floor %.3f  (%.2fx the floor; floor = %d held-out"
               + " vs %d training images of %s, whose test accuracy is %.4f; not comparable with"
               + " Inception FID)%n", q.fid(), q.floor(), q.ratio(), q.n(), q.n(), folder,

@@ -32,7 +32,14 @@ public final class Main implements Runnable {
   }
 
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
+    return withErrorHandling(new CommandLine(new Main()));
+  }
+
+  /**
+   * Bad flags and user errors as one line and exit code 1 or 2, anything else with its stack
+   * trace and 3 (for this CLI and for other entry points, such as the Spark job's).
+   */
+  public static CommandLine withErrorHandling(CommandLine cl) {
     cl.setParameterExceptionHandler((ex, args) -> {
       // One line that names the flag, instead of the whole usage text.
       PrintWriter err = ex.getCommandLine().getErr();

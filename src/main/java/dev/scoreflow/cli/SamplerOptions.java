@@ -4,10 +4,16 @@ import dev.scoreflow.sample.DdpmSampler;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.Samplers;
 import dev.scoreflow.sample.TimeGrid;
+import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** The sampler flags that {@code sample} and {@code eval} share (a picocli mixin). */
-final class SamplerOptions {
+/**
+ * The sampler flags that {@code sample}, {@code eval} and the Spark job share (a picocli
+ * mixin), and their one parser: {@link #parse} reads the same flags from a list, as Spark's
+ * executors get them.
+ */
+public final class SamplerOptions {
   @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "ddpm|ddim|ode|sde|dpm++2m",
       description = "Sampler (default: ${DEFAULT-VALUE}).")
   String sampler;
@@ -66,8 +72,23 @@ final class SamplerOptions {
     return s;
   }
 
+  /**
+   * The flags in {@code args} (only sampler flags; unset ones take their defaults), checked as
+   * on the command line.
+   */
+  public static SamplerOptions parse(List<String> args) {
+    SamplerOptions o = new SamplerOptions();
+    try {
+      new CommandLine(o).parseArgs(args.toArray(new String[0]));
+    } catch (CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    o.settings(); // checks --variance and --spacing
+    return o;
+  }
+
   /** Steps the sampler will take (each seen by a step observer), or -1 when adaptive (rk45). */
-  int plannedSteps() {
+  public int plannedSteps() {
     return sampler.equals("ode") && solver.equals("rk45") ? -1 : settings().steps;
   }
 
@@ -78,7 +99,7 @@ final class SamplerOptions {
   }
 
   /** The sampler the flags describe; checks them (call before the engine starts). */
-  Sampler create() {
+  public Sampler create() {
     return Samplers.create(sampler, settings());
   }
 }

@@ -53,21 +53,38 @@ public final class ImageQuality {
    * and held-out images are a seeded choice of n from each side of the split.
    */
   public static Result measure(Classifier classifier, NDArray samples, ClassifierSplit split, long seed) {
-    int n = (int) samples.getShape().get(0);
-    if (n < 2 || n > maxN(split)) {
-      throw new IllegalArgumentException("FID-LeNet: --n must be between 2 and " + maxN(split)
-          + " (the held-out images of the classifier's split), got " + n);
-    }
+    requireN((int) samples.getShape().get(0), split);
     try (NDManager m = samples.getManager().newSubManager()) {
+      NDList s = classifier.featuresAndClasses(samples, m);
+      return compare(classifier, FrechetDistance.moments(s.get(0)), shares(s.get(1)), split, seed, m);
+    }
+  }
+
+  /**
+   * As {@link #measure}, for samples known by the moments of their LeNet features and their
+   * class shares (e.g. combined from the shards of a Spark job): the n reference and held-out
+   * images are the same seeded choice, so the numbers are {@code measure}'s.
+   */
+  public static Result compare(Classifier classifier, FrechetDistance.Moments samples,
+      double[] classShares, ClassifierSplit split, long seed, NDManager manager) {
+    int n = Math.toIntExact(samples.n());
+    requireN(n, split);
+    try (NDManager m = manager.newSubManager()) {
       NDArray reference = pick(split.train().images(), n, seed, m);
       NDArray heldOut = pick(split.test().images(), n, seed + 1, m);
-      NDList s = classifier.featuresAndClasses(samples, m);
       NDList r = classifier.featuresAndClasses(reference, m);
       NDList h = classifier.featuresAndClasses(heldOut, m);
       FrechetDistance.Moments ref = FrechetDistance.moments(r.get(0));
-      double fid = FrechetDistance.distance(FrechetDistance.moments(s.get(0)), ref);
+      double fid = FrechetDistance.distance(samples, ref);
       double floor = FrechetDistance.distance(FrechetDistance.moments(h.get(0)), ref);
-      return new Result(fid, floor, n, shares(s.get(1)), shares(h.get(1)));
+      return new Result(fid, floor, n, classShares, shares(h.get(1)));
+    }
+  }
+
+  private static void requireN(int n, ClassifierSplit split) {
+    if (n < 2 || n > maxN(split)) {
+      throw new IllegalArgumentException("FID-LeNet: --n must be between 2 and " + maxN(split)
+          + " (the held-out images of the classifier's split), got " + n);
     }
   }
 
