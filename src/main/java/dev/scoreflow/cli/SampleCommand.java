@@ -25,6 +25,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import dev.scoreflow.tensor.HostCopy;
 
 /** {@code scoreflow sample}: draws from a trained run or a shipped model with any sampler. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
@@ -89,8 +90,8 @@ final class SampleCommand implements Callable<Integer> {
             s instanceof dev.scoreflow.sample.OdeSampler ? 1 : samplerOptions.settings().steps, 10);
         observer = imageTrajectory;
       } else if (trajectory != null) {
-        paths.add(x1.get(new NDIndex("0:" + tracked)).toFloatArray());
-        observer = (t, x) -> paths.add(x.get(new NDIndex("0:" + tracked)).toFloatArray());
+        paths.add(HostCopy.floats(x1.get(new NDIndex("0:" + tracked))));
+        observer = (t, x) -> paths.add(HostCopy.floats(x.get(new NDIndex("0:" + tracked))));
       }
       long t0 = System.nanoTime();
       NDArray x0 = s.sample(eps, model.process(), x1, tEnd, observer);
@@ -98,7 +99,7 @@ final class SampleCommand implements Callable<Integer> {
       if (images) {
         ImageGrid.write(out, x0, layout); // the one copy to the host, for the picture
       } else {
-        ScatterPlot.write(out, title, x0.toFloatArray(), ToyData.byName(cfg.data).plotRange(), null);
+        ScatterPlot.write(out, title, HostCopy.floats(x0), ToyData.byName(cfg.data).plotRange(), null);
       }
       double wall = (System.nanoTime() - t0) / 1e9;
       if (npy != null) {
@@ -111,7 +112,7 @@ final class SampleCommand implements Callable<Integer> {
         imageTrajectory.close();
       } else if (trajectory != null) {
         ScatterPlot.write(trajectory, title + " (paths of " + tracked + " samples)",
-            x0.toFloatArray(), ToyData.byName(cfg.data).plotRange(), transpose(paths, tracked));
+            HostCopy.floats(x0), ToyData.byName(cfg.data).plotRange(), transpose(paths, tracked));
       }
       System.out.printf(Locale.ROOT, "sampler %s  n %d  NFE %d  wall %.2f s  -> %s%s%s%n",
           s.describe(), count, eps.calls(), wall, out,

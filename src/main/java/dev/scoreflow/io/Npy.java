@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.scoreflow.tensor.HostCopy;
 
 /** Writes an NDArray as a NumPy .npy file (format 1.0, little-endian float32). */
 public final class Npy {
@@ -30,7 +31,7 @@ public final class Npy {
     int pad = (64 - total % 64) % 64;
     sb.append(" ".repeat(pad)).append('\n');
     byte[] header = sb.toString().getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer data = f.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data = HostCopy.read(f, NDArray::toByteBuffer).order(ByteOrder.LITTLE_ENDIAN);
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }

@@ -155,7 +155,7 @@ class CorruptCheckpointTest {
     c.steps = 100;
     try (NDManager m = TestEngine.manager(0);
         Trainer t = Trainer.resume(run, null, c, Set.of("steps"), Device.cpu())) {
-      NDManager own = t.parameters().manager().getParentManager();
+      NDManager own = t.manager();
       t.checkpoint();
       int before = own.getManagedArrays().size();
       for (int i = 0; i < 60; i++) {

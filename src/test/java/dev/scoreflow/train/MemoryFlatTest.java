@@ -101,6 +101,6 @@ class MemoryFlatTest {
   }
 
   private static NDManager ownManager(Trainer t) {
-    return t.parameters().manager().getParentManager();
+    return t.manager();
   }
 }
