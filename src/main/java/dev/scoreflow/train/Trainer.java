@@ -42,6 +42,7 @@ public final class Trainer implements AutoCloseable {
   private final TrainConfig config;
   private final RunFolder run;
   private final NDManager manager;
+  private final Device device;
   private final EpsNetwork net;
   private final NoiseProcess process;
   private final FlatParameters weights;
@@ -62,6 +63,7 @@ public final class Trainer implements AutoCloseable {
     config.validate();
     this.config = config;
     this.run = run;
+    this.device = device;
     this.manager = NDManager.newBaseManager(device);
     this.net = Networks.create(config, manager);
     this.process = NoiseProcesses.byName(config.schedule, config.veSigmaMax);
@@ -130,10 +132,28 @@ public final class Trainer implements AutoCloseable {
     TrainConfig config = ResumeConfig.merge(state.config, requested, explicit, changes);
     return open(run, config, device, state, folder, () -> {
       LOG.info("Resuming from {} (step {})", folder, state.step);
+      String moved = deviceChange(state, device);
+      if (moved != null) {
+        LOG.warn(moved);
+      }
       for (String c : changes) {
         LOG.info("Changed on resume: {}", c);
       }
     });
+  }
+
+  /**
+   * Null when {@code state} was computed on the same kind of device as {@code device} (or does
+   * not say); otherwise the warning that the resumed run will not match an uninterrupted one.
+   */
+  static String deviceChange(CheckpointState state, Device device) {
+    String kind = ScoreflowEngine.deviceKind(device);
+    if (state.deviceKind == null || state.deviceKind.equals(kind)) {
+      return null;
+    }
+    return "Resuming on " + device + " a run that computed on " + state.device + " ("
+        + state.natives + " natives): it continues, but not bit for bit as an uninterrupted run"
+        + " would, since other kernels round differently (README, \"Determinism\")";
   }
 
   /** Work done under the run folder's lock before the trainer is built. */
@@ -292,6 +312,9 @@ public final class Trainer implements AutoCloseable {
       s.dataIndex = images.dataIndex(step, config.batch);
     }
     s.config = config;
+    s.deviceKind = ScoreflowEngine.deviceKind(device);
+    s.device = device.toString();
+    s.natives = ScoreflowEngine.nativeFlavor();
     CheckpointStore store = run.checkpoints();
     Path p = store.write(s, params, ema.weights(), adam.firstMoments(), adam.secondMoments());
     store.prune(config.keep, config.keepEvery);
