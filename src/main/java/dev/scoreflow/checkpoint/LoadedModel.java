@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * A trained network ready to sample: its config, process and weights, read from a run folder
@@ -68,7 +69,7 @@ public final class LoadedModel implements AutoCloseable {
     Files.deleteIfExists(dir.resolve(Manifest.FILE));
     CheckpointStore.writeDurably(dir.resolve("config.json"),
         config.toJson().getBytes(StandardCharsets.UTF_8));
-    CheckpointStore.writeDurably(dir.resolve(CheckpointStore.EMA), emaWeights.toNDList().encode());
+    CheckpointStore.writeDurably(dir.resolve(CheckpointStore.EMA), HostCopy.encode(emaWeights.toNDList()));
     CheckpointStore.writeDurably(dir.resolve(Manifest.FILE),
         Manifest.of(dir, List.of("config.json", CheckpointStore.EMA)).toJson()
             .getBytes(StandardCharsets.UTF_8));

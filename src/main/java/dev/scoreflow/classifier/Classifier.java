@@ -75,7 +75,7 @@ public final class Classifier implements AutoCloseable {
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve(Manifest.FILE));
     CheckpointStore.writeDurably(dir.resolve(INFO), info.toJson().getBytes(StandardCharsets.UTF_8));
-    CheckpointStore.writeDurably(dir.resolve(WEIGHTS), weights.toNDList().encode());
+    CheckpointStore.writeDurably(dir.resolve(WEIGHTS), HostCopy.encode(weights.toNDList()));
     CheckpointStore.writeDurably(dir.resolve(Manifest.FILE),
         Manifest.of(dir, List.of(INFO, WEIGHTS)).toJson().getBytes(StandardCharsets.UTF_8));
   }
