@@ -16,6 +16,7 @@ import dev.scoreflow.sample.TimeGrid;
 import dev.scoreflow.schedule.VpCosine;
 import dev.scoreflow.train.Adam;
 import dev.scoreflow.train.DiffusionObjective;
+import dev.scoreflow.train.FlatParameters;
 import dev.scoreflow.train.OptimizerStep;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * Times a workload the way the reference does: training steps/s as the median of 5 timed blocks
@@ -83,12 +85,15 @@ public final class Benchmark {
     ScoreflowEngine.seed(0);
     try (NDManager m = NDManager.newBaseManager(device)) {
       EpsNetwork net = w.network(m);
-      ParameterStore params = net.initParameters(m);
-      out.accept(line(w, "param_count", params.parameterCount()));
+      FlatParameters flat;
+      try (ParameterStore init = net.initParameters(m)) {
+        out.accept(line(w, "param_count", init.parameterCount()));
+        flat = new FlatParameters(init, m);
+      }
+      ParameterStore params = flat.views();
       NDArray data = w.dataset(m);
-      params.requireGradients();
       Adam adam = new Adam(params, m, 0.0);
-      OptimizerStep step = new OptimizerStep(net, params,
+      OptimizerStep step = new OptimizerStep(net, flat,
           new DiffusionObjective(process, 1e-3, 0), adam, 0.0, null);
       Engine engine = ScoreflowEngine.engine();
       long n = data.getShape().get(0);
@@ -136,7 +141,7 @@ public final class Benchmark {
           long t0 = System.nanoTime();
           NDArray x1 = run.randomNormal(shape);
           NDArray x0 = ddim.sample(eps, process, x1, T_END);
-          x0.sum().getFloat(); // wait for the result (matters on a GPU)
+          HostCopy.scalar(x0.sum()); // wait for the result (matters on a GPU)
           double rate = w.sampleCount / ((System.nanoTime() - t0) / 1e9);
           if (r > 0) { // r = 0 is the untimed warm-up run
             sampleRates.add(rate);
@@ -148,7 +153,7 @@ public final class Benchmark {
       if (profileDir != null) {
         TorchProfiler.record(profileDir.resolve(w.id + "-sample.json"), () -> {
           try (NDManager run = m.newSubManager()) {
-            ddim.sample(eps, process, run.randomNormal(shape), T_END).sum().getFloat();
+            HostCopy.scalar(ddim.sample(eps, process, run.randomNormal(shape), T_END).sum());
           }
         });
       }

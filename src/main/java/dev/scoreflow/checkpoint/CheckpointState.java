@@ -18,5 +18,13 @@ public final class CheckpointState {
   public long dataEpoch;
   public long dataIndex;
   public String rng = "per-step reseed: torch and DJL generators seeded with mix(seed, step)";
+  /**
+   * Where the run computed: "cpu" or "gpu", the device, and the PyTorch native build (cpu,
+   * cu121). A resume on another kind of device continues the run but not bit for bit (README,
+   * "Determinism"). Null in checkpoints written before these were recorded.
+   */
+  public String deviceKind;
+  public String device;
+  public String natives;
   public TrainConfig config;
 }

@@ -7,6 +7,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.scoreflow.model.ParameterStore;
+import dev.scoreflow.tensor.HostCopy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -93,7 +94,8 @@ public final class CheckpointStore {
     if (store == null) {
       return;
     }
-    writeDurably(folder.resolve(file), store.toNDList().encode());
+    // Host copies made and closed here: on a GPU, encode() alone would keep one per array.
+    writeDurably(folder.resolve(file), HostCopy.encode(store.toNDList()));
     files.add(file);
   }
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * A trained network ready to sample: its config, process and weights, read from a run folder
@@ -101,7 +102,7 @@ public final class LoadedModel implements AutoCloseable {
     if (format == WeightsFormat.SAFETENSORS) {
       SafetensorsWeights.write(emaWeights, config.architecture, dir.resolve(format.fileName()));
     } else {
-      CheckpointStore.writeDurably(dir.resolve(format.fileName()), emaWeights.toNDList().encode());
+      CheckpointStore.writeDurably(dir.resolve(format.fileName()), HostCopy.encode(emaWeights.toNDList()));
     }
     CheckpointStore.writeDurably(dir.resolve(Manifest.FILE),
         Manifest.of(dir, List.of("config.json", format.fileName())).toJson()

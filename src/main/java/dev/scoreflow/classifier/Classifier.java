@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * A trained LeNet with its record, as a folder: classifier.json, weights.ndlist and a
@@ -74,7 +75,7 @@ public final class Classifier implements AutoCloseable {
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve(Manifest.FILE));
     CheckpointStore.writeDurably(dir.resolve(INFO), info.toJson().getBytes(StandardCharsets.UTF_8));
-    CheckpointStore.writeDurably(dir.resolve(WEIGHTS), weights.toNDList().encode());
+    CheckpointStore.writeDurably(dir.resolve(WEIGHTS), HostCopy.encode(weights.toNDList()));
     CheckpointStore.writeDurably(dir.resolve(Manifest.FILE),
         Manifest.of(dir, List.of(INFO, WEIGHTS)).toJson().getBytes(StandardCharsets.UTF_8));
   }
@@ -110,8 +111,8 @@ public final class Classifier implements AutoCloseable {
   public double accuracy(NDArray images, NDArray labels) {
     try (NDManager tmp = images.getManager().newSubManager()) {
       NDArray predicted = featuresAndClasses(images, tmp).get(1);
-      long right = predicted.eq(labels.toType(DataType.INT64, false)).toType(DataType.INT64, false)
-          .sum().getLong();
+      long right = HostCopy.read(predicted.eq(labels.toType(DataType.INT64, false))
+          .toType(DataType.INT64, false).sum(), NDArray::getLong);
       return (double) right / predicted.size();
     }
   }

@@ -9,6 +9,7 @@ import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.train.Adam;
 import dev.scoreflow.train.ImageTrainingData;
+import dev.scoreflow.tensor.HostCopy;
 import dev.scoreflow.train.OptimizerStep;
 import java.util.function.LongConsumer;
 import org.apache.logging.log4j.LogManager;
@@ -65,10 +66,10 @@ public final class ClassifierTraining {
           lossSum.addi(loss); // stays on the device; read once per log line
           window++;
           if ((step + 1) % 200 == 0 || step + 1 == s.steps()) {
-            finalLoss = lossSum.getFloat() / window;
+            finalLoss = HostCopy.scalar(lossSum) / window;
             LOG.debug(String.format(java.util.Locale.ROOT, "classifier step %d/%d  loss %.4f",
                 step + 1, s.steps(), finalLoss));
-            lossSum.muli(0);
+            lossSum.subi(lossSum);
             window = 0;
           }
         }

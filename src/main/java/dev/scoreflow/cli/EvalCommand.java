@@ -46,6 +46,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * {@code scoreflow eval}: how good a trained model is. For 2-D data: sliced Wasserstein-1 of
@@ -347,8 +348,8 @@ final class EvalCommand implements Callable<Integer> {
           if (mixture != null) {
             // The model's reference: the true mixture at the same t-min (and at t = 0).
             GaussianMixtureOracle atTmin = GaussianMixtureOracle.gmm8(p, chunk);
-            exactTmin += atTmin.logDensity(xs, tEnd).sum().getFloat();
-            exact0 += mixture.logDensity(xs, 0.0).sum().getFloat();
+            exactTmin += HostCopy.scalar(atTmin.logDensity(xs, tEnd).sum());
+            exact0 += HostCopy.scalar(mixture.logDensity(xs, 0.0).sum());
           }
         }
         progress.update(start + size);

@@ -24,6 +24,11 @@ public final class GlobalOptions {
           + "else $DJL_CACHE_DIR, else ~/.cache/scoreflow/djl).")
   Path cacheDir;
 
+  @Option(names = "--no-cudnn-benchmark",
+      description = "GPU: turn off cuDNN's autotuner (on by default: it picks the fastest "
+          + "convolution algorithm per shape, which may differ from run to run).")
+  boolean noCudnnBenchmark;
+
   @Option(names = {"-v", "--verbose"}, description = "Debug logging, including DJL's own.")
   boolean verboseFlag;
 
@@ -39,6 +44,7 @@ public final class GlobalOptions {
     }
     ScoreflowEngine.configureOffline(cacheDir);
     ScoreflowEngine.configureThreads(threads);
+    ScoreflowEngine.configureCudnnBenchmark(!noCudnnBenchmark); // read once, at engine load
     ScoreflowEngine.engine();
     return ScoreflowEngine.chooseDevice(device);
   }

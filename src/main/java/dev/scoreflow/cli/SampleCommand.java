@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.scoreflow.checkpoint.LoadedModel;
 import dev.scoreflow.data.ToyData;
-import dev.scoreflow.io.HostRead;
+import dev.scoreflow.tensor.HostCopy;
 import dev.scoreflow.job.SamplingJob;
 import dev.scoreflow.model.CountingPredictor;
 import dev.scoreflow.plot.ImageGrid;
@@ -174,7 +174,7 @@ final class SampleCommand implements Callable<Integer> {
         }
         ImageGrid.write(out, r.kept(), layout);
       } else {
-        ScatterPlot.write(out, title, HostRead.floats(r.kept()),
+        ScatterPlot.write(out, title, HostCopy.floats(r.kept()),
             ToyData.byName(cfg.data).plotRange(), null);
       }
       if (imageTrajectory != null) {
@@ -183,7 +183,7 @@ final class SampleCommand implements Callable<Integer> {
         imageTrajectory.close();
       } else if (paths != null) {
         ScatterPlot.write(trajectory, title + " (paths of " + tracked + " samples)",
-            HostRead.floats(r.kept()), ToyData.byName(cfg.data).plotRange(),
+            HostCopy.floats(r.kept()), ToyData.byName(cfg.data).plotRange(),
             // Noisy paths are thinned (their every step is a random kink) and drawn fading.
             paths.lines(samplerOptions.stochastic() ? 40 : Integer.MAX_VALUE),
             samplerOptions.stochastic());
@@ -227,7 +227,7 @@ final class SampleCommand implements Callable<Integer> {
 
     void add(NDArray x) {
       try (NDArray head = x.get(new NDIndex("0:" + k))) {
-        snapshots.add(HostRead.floats(head)); // a few points, only when --trajectory is asked for
+        snapshots.add(HostCopy.floats(head)); // a few points, only when --trajectory is asked for
       }
     }
 

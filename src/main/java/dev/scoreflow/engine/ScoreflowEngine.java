@@ -12,7 +12,7 @@ import org.apache.logging.log4j.Logger;
  * The one place that starts the PyTorch engine and chooses the device.
  *
  * <p>DJL reads its offline and telemetry switches when the engine class loads, so {@link
- * #configureOffline(Path)} must run before any other DJL call (see shared/DJL-NOTES.md).
+ * #configureOffline(Path)} must run before any other DJL call.
  */
 public final class ScoreflowEngine {
   private static final Logger LOG = LogManager.getLogger(ScoreflowEngine.class);
@@ -20,7 +20,7 @@ public final class ScoreflowEngine {
 
   private ScoreflowEngine() {}
 
-  /** Default folder for the unpacked libtorch natives (~470 MB). */
+  /** Default folder for the unpacked libtorch natives (CPU ~470 MB; cu121 ~4.3 GB more). */
   public static Path defaultCacheDir() {
     String env = System.getenv("SCOREFLOW_CACHE_DIR");
     if (env != null && !env.isBlank()) {
@@ -61,6 +61,26 @@ public final class ScoreflowEngine {
   }
 
   private static volatile boolean engineLoaded;
+  private static volatile NativesReport natives;
+
+  /**
+   * Turns cuDNN's autotuner on or off for this process (it picks the fastest convolution
+   * algorithm per shape on first use). DJL reads the switch once, when the engine loads, so this
+   * must run before {@link #engine()}; it has no effect on the CPU. An explicit
+   * -Dai.djl.pytorch.cudnn_benchmark wins.
+   */
+  public static void configureCudnnBenchmark(boolean on) {
+    if (System.getProperty(CUDNN_BENCHMARK) == null) {
+      System.setProperty(CUDNN_BENCHMARK, Boolean.toString(on));
+    }
+  }
+
+  static final String CUDNN_BENCHMARK = "ai.djl.pytorch.cudnn_benchmark";
+
+  /** Whether cuDNN's autotuner is on (as DJL read it at engine load). */
+  public static boolean cudnnBenchmark() {
+    return Boolean.getBoolean(CUDNN_BENCHMARK);
+  }
 
   /** Loads the engine (after {@link #configureOffline}) and returns it. */
   public static synchronized Engine engine() {
@@ -102,8 +122,9 @@ public final class ScoreflowEngine {
         }
       }
       if (id < 0 || id >= gpus) {
-        throw new IllegalArgumentException(
-            "--device " + spec + ": no such GPU (found " + gpus + " GPU(s); use --device cpu or auto)");
+        String why = gpus == 0 ? natives().whyNoGpu() : null;
+        throw new IllegalArgumentException("--device " + spec + ": no such GPU (found " + gpus
+            + " GPU(s)" + (why == null ? "" : ": " + why) + "; or use --device cpu or auto)");
       }
       d = Device.gpu(id);
     } else {
@@ -112,17 +133,34 @@ public final class ScoreflowEngine {
     }
     LOG.info("Device: {} (requested '{}', {} GPU(s) found, {} intra-op threads)",
         d, s, gpus, JniUtils.getNumThreads());
+    NativesReport n = natives();
+    if (!n.cudaLoaded() && n.flavorsOnClassPath().stream().anyMatch(f -> f.startsWith("cu"))) {
+      // In place of DJL's "bundled library doesn't match system" warning (silenced in log4j2.xml).
+      LOG.info("Using the CPU natives: the CUDA natives are on the class path but {}",
+          n.whyNoGpu());
+    }
     return d;
+  }
+
+  /** Which natives were loaded and why no GPU is used, if none is (computed once). */
+  public static NativesReport natives() {
+    engine();
+    NativesReport n = natives;
+    if (n == null) {
+      n = NativesReport.probe();
+      natives = n;
+    }
+    return n;
+  }
+
+  /** "cpu" or "gpu": the kind of device, which is what decides bit-exact resumes. */
+  public static String deviceKind(Device d) {
+    return Device.Type.CPU.equals(d.getDeviceType()) ? "cpu" : "gpu";
   }
 
   /** Which native build the engine loaded: "cpu" or a CUDA flavour such as "cu121". */
   public static String nativeFlavor() {
-    engine();
-    String lib = System.getProperty("PYTORCH_FLAVOR");
-    if (lib != null) {
-      return lib;
-    }
-    return ai.djl.util.cuda.CudaUtils.hasCuda() && engine().getGpuCount() > 0 ? "cu121" : "cpu";
+    return natives().loadedFlavor();
   }
 
   public static int intraOpThreads() {

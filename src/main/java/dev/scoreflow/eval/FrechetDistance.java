@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * The Frechet distance between Gaussians fitted to two feature sets (the "F" of FID):
@@ -30,8 +31,8 @@ public final class FrechetDistance {
         NDArray mu = f.mean(new int[] {0});
         NDArray centred = f.sub(mu);
         NDArray cov = centred.transpose().matMul(centred).divi(n - 1)) {
-      double[] mean = mu.toDoubleArray();
-      double[] flat = cov.toDoubleArray();
+      double[] mean = HostCopy.read(mu, NDArray::toDoubleArray);
+      double[] flat = HostCopy.read(cov, NDArray::toDoubleArray);
       double[][] c = new double[d][d];
       for (int i = 0; i < d; i++) {
         System.arraycopy(flat, i * d, c[i], 0, d);

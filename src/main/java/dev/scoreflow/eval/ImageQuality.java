@@ -11,6 +11,7 @@ import dev.scoreflow.classifier.LeNet;
 import dev.scoreflow.data.IdxData;
 import dev.scoreflow.data.ImageDataset;
 import dev.scoreflow.data.Permutations;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * FID-LeNet and the class histogram of image samples. Both Frechet distances use the same n:
@@ -92,7 +93,7 @@ public final class ImageQuality {
   static double[] shares(NDArray classes) {
     try (NDArray oneHot = classes.oneHot(LeNet.CLASSES).toType(DataType.FLOAT32, false);
         NDArray counts = oneHot.sum(new int[] {0})) {
-      float[] c = counts.toFloatArray(); // 10 numbers, once per evaluation
+      float[] c = HostCopy.floats(counts); // 10 numbers, once per evaluation
       double total = classes.size();
       double[] out = new double[c.length];
       for (int i = 0; i < c.length; i++) {

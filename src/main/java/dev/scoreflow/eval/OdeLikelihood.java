@@ -17,6 +17,7 @@ import dev.scoreflow.sample.ode.OdeSystem;
 import dev.scoreflow.sample.ode.StepController;
 import dev.scoreflow.schedule.NoiseProcess;
 import java.util.Locale;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * Log-likelihood of data under a noise predictor by the probability-flow ODE (THEORY.md,
@@ -320,7 +321,7 @@ public final class OdeLikelihood {
   }
 
   static double[] toDoubles(NDArray a) {
-    float[] f = a.toType(DataType.FLOAT32, false).toFloatArray();
+    float[] f = HostCopy.floats(a.toType(DataType.FLOAT32, false));
     double[] d = new double[f.length];
     for (int i = 0; i < f.length; i++) {
       d[i] = f[i];

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.scoreflow.oracle.GaussianMixtureOracle;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * Sample-quality statistics for 2-D point clouds: the sliced Wasserstein-1 distance to fresh data
@@ -67,7 +68,7 @@ public final class SampleQuality {
     double[] shares = new double[k];
     long[] nearest;
     try (NDScope scope = new NDScope()) {
-      nearest = mixture.nearestComponent(samples).toLongArray();
+      nearest = HostCopy.read(mixture.nearestComponent(samples), NDArray::toLongArray);
     }
     for (long c : nearest) {
       shares[(int) c] += 1.0 / nearest.length;
@@ -82,7 +83,7 @@ public final class SampleQuality {
    */
   public static double meanLogDensity(GaussianMixtureOracle mixture, NDArray x) {
     try (NDScope scope = new NDScope()) {
-      return mixture.logDensity(x, 0.0).mean().getFloat();
+      return (float) HostCopy.scalar(mixture.logDensity(x, 0.0).mean());
     }
   }
 }

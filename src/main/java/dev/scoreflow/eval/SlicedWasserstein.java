@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * Sliced Wasserstein-1 distance between two equal-size point clouds: the mean, over fixed random
@@ -43,7 +44,7 @@ public final class SlicedWasserstein {
       NDArray px = x.reshape(x.getShape().get(0), -1).matMul(dirs).sort(0);
       NDArray py = y.reshape(y.getShape().get(0), -1).toDevice(x.getDevice(), false).matMul(dirs).sort(0);
       m.tempAttachAll(px, py);
-      return px.sub(py).abs().mean().getFloat();
+      return (float) HostCopy.scalar(px.sub(py).abs().mean());
     }
   }
 }

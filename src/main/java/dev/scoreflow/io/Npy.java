@@ -2,6 +2,7 @@ package dev.scoreflow.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.scoreflow.tensor.HostCopy;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,7 +117,14 @@ public final class Npy {
         throw new IllegalArgumentException("block of shape " + block.getShape() + " does not"
             + " hold rows of " + rowFloats + " values for " + file);
       }
-      float[] values = HostRead.floats(block);
+      float[] values;
+      if (block.getDataType() == DataType.FLOAT32) {
+        values = HostCopy.floats(block);
+      } else {
+        try (NDArray f = block.toType(DataType.FLOAT32, false)) {
+          values = HostCopy.floats(f);
+        }
+      }
       ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
       FloatBuffer fb = bytes.asFloatBuffer();
       fb.put(values);

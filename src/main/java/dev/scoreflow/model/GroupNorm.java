@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
+import dev.scoreflow.tensor.DeviceConstant;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * GroupNorm as PyTorch defines it (biased variance, eps inside the square root), which DJL 0.29
@@ -14,7 +16,16 @@ public final class GroupNorm {
   /** PyTorch's default. */
   public static final float EPS = 1e-5f;
 
+  /** Unit weight and zero bias of layer_norm, by length (a handful of lengths per network). */
+  private static final ConcurrentHashMap<Long, DeviceConstant[]> UNITS = new ConcurrentHashMap<>();
+
   private GroupNorm() {}
+
+  private static DeviceConstant[] units(long n) {
+    float[] ones = new float[Math.toIntExact(n)];
+    java.util.Arrays.fill(ones, 1f);
+    return new DeviceConstant[] {new DeviceConstant(ones), new DeviceConstant(new float[ones.length])};
+  }
 
   /** GroupNorm of x [B, C, ...] with the parameters NAME.g, NAME.b (see {@link Init#norm}). */
   public static NDArray apply(ParameterStore p, String name, NDArray x, int groups) {
@@ -34,11 +45,12 @@ public final class GroupNorm {
     }
     NDArray grouped = x.reshape(b, groups, -1);
     long n = grouped.getShape().get(2);
-    // layer_norm in DJL's PyTorch engine needs a weight and bias (null is dereferenced); unit
-    // ones are cheap next to the norm itself and live only as long as x's manager/scope.
+    // layer_norm in DJL's PyTorch engine needs a weight and bias (null is dereferenced): unit
+    // ones and zeros, made once per length and device instead of twice per call.
     NDManager m = x.getManager();
-    NDArray normed = LayerNorm.layerNorm(grouped, new Shape(n), m.ones(new Shape(n)),
-        m.zeros(new Shape(n)), EPS).singletonOrThrow().reshape(s);
+    DeviceConstant[] unit = UNITS.computeIfAbsent(n, GroupNorm::units);
+    NDArray normed = LayerNorm.layerNorm(grouped, new Shape(n), unit[0].on(m), unit[1].on(m), EPS)
+        .singletonOrThrow().reshape(s);
     long[] channelShape = new long[s.dimension() - 1];
     java.util.Arrays.fill(channelShape, 1);
     channelShape[0] = c;

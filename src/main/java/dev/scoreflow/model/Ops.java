@@ -10,6 +10,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.scoreflow.tensor.Scalars;
 
 /** Small tensor functions the networks share; DJL 0.29 lacks some of them (DJL-NOTES.md). */
 public final class Ops {
@@ -82,7 +83,7 @@ public final class Ops {
    */
   public static NDArray sinusoidal(NDArray t, NDArray freqs) {
     // [B, 1] * [half] broadcasts; an expandDims view of freqs would land in its long-lived manager.
-    NDArray arg = t.mul(1000f).expandDims(1).mul(freqs);
+    NDArray arg = Scalars.mul(t, 1000f).expandDims(1).mul(freqs);
     return NDArrays.concat(new ai.djl.ndarray.NDList(arg.sin(), arg.cos()), 1);
   }
 }

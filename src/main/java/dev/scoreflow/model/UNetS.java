@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * UNet-S, the image eps_theta of shared/peer/README.md, layer for layer with the PyTorch
@@ -144,12 +145,10 @@ public final class UNetS implements EpsNetwork {
     NDArray q = parts.get(0);
     NDArray k = parts.get(1);
     NDArray v = parts.get(2);
-    // Divide by a tensor on x's manager, not by a Number: DJL turns a Number into a scalar tensor
-    // over a direct buffer that it closes right away, but autograd keeps that tensor for the
-    // backward pass, which then reads freed memory once the GC has run (garbage gradients, seen
-    // as NaN in the ODE likelihood). Same value and dtype as div(Number), so the same result.
-    NDArray scale = x.getManager().create(Math.sqrt(c));
-    NDArray logits = q.transpose(0, 2, 1).batchMatMul(k).div(scale); // [B, n, n]: q_i.k_j
+    // Not div(Number): DJL makes that scalar over a direct buffer it frees at once, although
+    // autograd keeps it for the backward pass (garbage gradients once the GC ran, seen as NaN in
+    // the ODE likelihood); and on a GPU it is a host upload. Scalars' constant owns its storage.
+    NDArray logits = Scalars.div(q.transpose(0, 2, 1).batchMatMul(k), Math.sqrt(c)); // q_i.k_j
     NDArray attn = logits.softmax(2);
     NDArray out = v.batchMatMul(attn.transpose(0, 2, 1)).reshape(s); // out_i = sum_j a_ij v_j
     return x.add(Ops.conv2d(p, name + ".proj", out, 1, 0));

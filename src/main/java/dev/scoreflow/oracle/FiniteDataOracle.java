@@ -3,6 +3,7 @@ package dev.scoreflow.oracle;
 import ai.djl.ndarray.NDArray;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * The ideal noise prediction for a finite data set {x^(k)} (THEORY.md, "Oracles"): p_t =
@@ -25,10 +26,10 @@ public final class FiniteDataOracle implements NoisePredictor {
     long n = x.getShape().get(0);
     long k = data.getShape().get(0);
     NDArray xf = x.reshape(n, -1);
-    NDArray df = data.toDevice(x.getDevice(), false).reshape(k, -1).mul(a);
+    NDArray df = Scalars.mul(data.toDevice(x.getDevice(), false).reshape(k, -1), a);
     NDArray d2 = xf.expandDims(1).sub(df.expandDims(0)).square().sum(new int[] {2}); // [N, K]
-    NDArray r = d2.div(-2 * b * b).softmax(1);
+    NDArray r = Scalars.div(d2, -2 * b * b).softmax(1);
     NDArray mean = r.matMul(df); // [N, D] = a sum_k r_k x^(k)
-    return xf.sub(mean).divi(b).reshape(x.getShape());
+    return Scalars.divi(xf.sub(mean), b).reshape(x.getShape());
   }
 }

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.tensor.DeviceConstant;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * Exact noise prediction for isotropic Gaussian-mixture data (THEORY.md, "Oracles"): if p_0 =
@@ -28,16 +30,23 @@ public final class GaussianMixtureOracle implements NoisePredictor {
 
   /** The gmm8 data set: 8 equal weights, centres 2 (cos k pi/4, sin k pi/4), std 0.15. */
   public static GaussianMixtureOracle gmm8(NoiseProcess process, NDManager manager) {
+    double[] s = new double[8];
+    double[] w = new double[8];
+    java.util.Arrays.fill(s, 0.15);
+    java.util.Arrays.fill(w, 1.0 / 8);
+    // The gmm8 data feed builds an oracle per batch: the centres are uploaded once per device.
+    return new GaussianMixtureOracle(process, GMM8_MEANS.on(manager), s, w);
+  }
+
+  private static final DeviceConstant GMM8_MEANS = gmm8Means();
+
+  private static DeviceConstant gmm8Means() {
     float[] mu = new float[16];
     for (int k = 0; k < 8; k++) {
       mu[2 * k] = (float) (2 * Math.cos(k * Math.PI / 4));
       mu[2 * k + 1] = (float) (2 * Math.sin(k * Math.PI / 4));
     }
-    double[] s = new double[8];
-    double[] w = new double[8];
-    java.util.Arrays.fill(s, 0.15);
-    java.util.Arrays.fill(w, 1.0 / 8);
-    return new GaussianMixtureOracle(process, manager.create(mu, new Shape(8, 2)), s, w);
+    return new DeviceConstant(mu, new Shape(8, 2));
   }
 
   /** A single Gaussian N(mu, s^2 I), a one-component mixture. */
@@ -81,9 +90,11 @@ public final class GaussianMixtureOracle implements NoisePredictor {
     for (int k = 0; k < v.length; k++) {
       logNorm[k] = (float) (Math.log(weights[k]) - 0.5 * dim * Math.log(2 * Math.PI * v[k]));
     }
-    NDArray var = m.create(v);
-    NDArray diff = x.expandDims(1).sub(meansOn(x.getManager()).mul(a).expandDims(0));
-    NDArray logits = diff.square().sum(new int[] {2}).div(var.mul(-2)).add(m.create(logNorm));
+    // Per-time vectors of K numbers: K fill kernels each, not a host upload per call.
+    NDArray var = Scalars.vector(m, v);
+    NDArray diff = x.expandDims(1).sub(Scalars.mul(meansOn(x.getManager()), a).expandDims(0));
+    NDArray logits = diff.square().sum(new int[] {2}).div(Scalars.mul(var, -2))
+        .add(Scalars.vector(m, logNorm));
     return new NDArray[] {logits, diff, var};
   }
 
@@ -93,11 +104,9 @@ public final class GaussianMixtureOracle implements NoisePredictor {
     NDArray r = p[0].softmax(1); // [N, K]
     // eps = b * sum_k r_k diff_k / v_k
     NDArray w = r.div(p[2]).expandDims(2);
-    // b as a tensor that lives on x's manager: a Number would become a scalar tensor that DJL
-    // frees at once although autograd keeps it (see UNetS.attention), and the likelihood code
-    // differentiates this oracle.
-    NDArray b = x.getManager().create((float) process.b(t));
-    return p[1].mul(w).sum(new int[] {1}).muli(b);
+    // Scalars' constant owns its storage, so autograd (the likelihood code differentiates this
+    // oracle) may keep it after it is closed.
+    return Scalars.muli(p[1].mul(w).sum(new int[] {1}), (float) process.b(t));
   }
 
   /** log p_t(x) for each row of x, shape [N] (exact, in nats). */
@@ -124,17 +133,19 @@ public final class GaussianMixtureOracle implements NoisePredictor {
       cum[i] = acc;
     }
     NDArray u = manager.randomUniform(0f, 1f, new Shape(n, 1));
-    NDArray idx = u.gte(manager.create(toFloat(cum)).expandDims(0)).sum(new int[] {1})
-        .toType(DataType.INT64, false).minimum(k - 1);
+    NDArray idx = u.gte(Scalars.vector(manager, toFloat(cum)).expandDims(0)).sum(new int[] {1})
+        .toType(DataType.INT64, false);
+    idx = Scalars.minimum(idx, k - 1);
     NDArray centres = meansOn(manager).get(idx);
-    NDArray std = manager.create(toFloat(stds)).get(idx).expandDims(1);
+    NDArray std = Scalars.vector(manager, toFloat(stds)).get(idx).expandDims(1);
     return centres.add(manager.randomNormal(centres.getShape()).mul(std));
   }
 
   /** n exact draws from p_t: a x_0 + b eps. */
   public NDArray sampleMarginal(NDManager manager, int n, double t) {
     NDArray x0 = sampleData(manager, n);
-    return x0.mul(process.a(t)).addi(manager.randomNormal(x0.getShape()).muli(process.b(t)));
+    return Scalars.mul(x0, process.a(t)).addi(Scalars.muli(manager.randomNormal(x0.getShape()),
+        process.b(t)));
   }
 
   private static float[] toFloat(double[] d) {

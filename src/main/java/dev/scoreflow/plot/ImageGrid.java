@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import dev.scoreflow.tensor.HostCopy;
 
 /**
  * Greyscale image batches as one PNG grid. Tiles fill the grid row by row; pixel values in
@@ -148,7 +149,7 @@ public final class ImageGrid {
       // +0.5 then truncation in the uint8 cast rounds to nearest (all values are >= 0.5).
       NDArray scaled = images.toType(DataType.FLOAT32, false).clip(-1f, 1f).add(1f)
           .mul(127.5f).add(0.5f);
-      return scaled.toType(DataType.UINT8, false).toByteArray();
+      return HostCopy.read(scaled.toType(DataType.UINT8, false), NDArray::toByteArray);
     }
   }
 }

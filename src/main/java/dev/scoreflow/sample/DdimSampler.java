@@ -3,6 +3,7 @@ package dev.scoreflow.sample;
 import ai.djl.ndarray.NDArray;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * DDIM with eta on any grid and any process (THEORY.md, "DDIM with eta"): for a step t -> s,
@@ -53,9 +54,9 @@ public final class DdimSampler implements Sampler {
     double dirScale = Math.sqrt(Math.max(0, bs * bs - sigma * sigma));
     NDArray e = eps.predict(x, t);
     // a_s x0 + dirScale eps, with x0 = (x - b_t eps)/a_t, regrouped as c_x x + c_e eps.
-    NDArray next = x.mul(as / at).addi(e.mul(dirScale - as * bt / at));
+    NDArray next = Scalars.mul(x, as / at).addi(Scalars.mul(e, dirScale - as * bt / at));
     if (sigma > 0) {
-      next.addi(x.getManager().randomNormal(x.getShape()).muli(sigma));
+      next.addi(Scalars.muli(x.getManager().randomNormal(x.getShape()), sigma));
     }
     return next;
   }

@@ -3,6 +3,7 @@ package dev.scoreflow.sample;
 import ai.djl.ndarray.NDArray;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * DDPM ancestral sampling (THEORY.md, "DDPM ancestral"), written for any grid t -> s of any
@@ -61,10 +62,10 @@ public final class DdpmSampler implements Sampler {
     double alpha = p.a(t) / p.a(s);
     double beta = bt * bt - alpha * alpha * bs * bs;
     NDArray e = eps.predict(x, t);
-    NDArray next = x.sub(e.mul(beta / bt)).divi(alpha);
+    NDArray next = Scalars.divi(x.sub(Scalars.mul(e, beta / bt)), alpha);
     if (!last) {
       double var = variance == Variance.LARGE ? beta : beta * bs * bs / (bt * bt);
-      next.addi(x.getManager().randomNormal(x.getShape()).muli(Math.sqrt(Math.max(0, var))));
+      next.addi(Scalars.muli(x.getManager().randomNormal(x.getShape()), Math.sqrt(Math.max(0, var))));
     }
     return next;
   }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * DPM-Solver++(2M): the multistep second-order solver of the probability-flow ODE written for the
@@ -113,16 +114,16 @@ public final class DpmSolverPlusPlus2M implements Sampler {
     // h = log(a_s/b_s) - log(a_t/b_t) = log lambda_t - log lambda_s
     double h = Math.log(p.lambda(t)) - Math.log(p.lambda(s));
     NDArray e = eps.predict(x, t);
-    NDArray x0 = x.sub(e.mul(bt)).divi(at);
+    NDArray x0 = Scalars.divi(x.sub(Scalars.mul(e, bt)), at);
     NDArray d = x0;
     if (second) {
       double r = history.h / h;
       double c = 0.5 / r;
-      d = x0.mul(1 + c).subi(history.x0.mul(c));
+      d = Scalars.mul(x0, 1 + c).subi(Scalars.mul(history.x0, c));
     }
     // -a_s (exp(-h) - 1), computed without cancellation for small h
     double dScale = -as * Math.expm1(-h);
-    NDArray next = x.mul(bs / bt).addi(d.mul(dScale));
+    NDArray next = Scalars.mul(x, bs / bt).addi(Scalars.mul(d, dScale));
     history.replace(x0, h);
     return next;
   }

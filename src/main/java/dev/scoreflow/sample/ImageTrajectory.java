@@ -9,6 +9,7 @@ import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
 import java.util.ArrayList;
 import java.util.List;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * Records x0-hat = (x - b eps)/a (THEORY.md) for the first few images of a batch at about
@@ -43,7 +44,7 @@ public final class ImageTrajectory implements StepObserver, AutoCloseable {
       NDArray xs = x.get(new NDIndex("0:" + tracked));
       tmp.tempAttachAll(xs);
       NDArray e = eps.predict(xs, t);
-      NDArray x0 = xs.sub(e.mul(process.b(t))).div(process.a(t));
+      NDArray x0 = Scalars.div(xs.sub(Scalars.mul(e, process.b(t))), process.a(t));
       x0.attach(store);
       snapshots.add(x0);
     }

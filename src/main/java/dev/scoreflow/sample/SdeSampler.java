@@ -3,6 +3,7 @@ package dev.scoreflow.sample;
 import ai.djl.ndarray.NDArray;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * The seed-000 family dx = [f x - (g^2 + sigma^2)/2 s(x,t)] dt + sigma dw with sigma = gamma g,
@@ -47,9 +48,9 @@ public final class SdeSampler implements Sampler {
     double g2 = p.g2(t);
     double sigma2 = gamma * gamma * g2;
     NDArray e = eps.predict(x, t);
-    NDArray next = x.mul(1 + p.f(t) * dt).addi(e.mul((g2 + sigma2) / (2 * p.b(t)) * dt));
+    NDArray next = Scalars.mul(x, 1 + p.f(t) * dt).addi(Scalars.mul(e, (g2 + sigma2) / (2 * p.b(t)) * dt));
     if (sigma2 > 0) {
-      next.addi(x.getManager().randomNormal(x.getShape()).muli(Math.sqrt(sigma2 * -dt)));
+      next.addi(Scalars.muli(x.getManager().randomNormal(x.getShape()), Math.sqrt(sigma2 * -dt)));
     }
     return next;
   }

@@ -1,6 +1,8 @@
 package dev.scoreflow.schedule;
 
 import ai.djl.ndarray.NDArray;
+import dev.scoreflow.tensor.DeviceConstant;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * DDPM's discrete schedule (beta_i linear from 1e-4 to 0.02, N = 1000) seen as a process in
@@ -12,6 +14,7 @@ public final class DiscreteVp extends LogSignalVp {
   private final int n;
   private final double[] beta; // beta[i], i = 1..n (beta[0] unused)
   private final double[] logA; // log a_i, i = 0..n
+  private final DeviceConstant logATable;
 
   public DiscreteVp() {
     this(1000, 1e-4, 0.02);
@@ -28,6 +31,7 @@ public final class DiscreteVp extends LogSignalVp {
       beta[i] = beta1 + (betaN - beta1) * (i - 1) / (n - 1);
       logA[i] = logA[i - 1] + 0.5 * Math.log1p(-beta[i]);
     }
+    this.logATable = DeviceConstant.ofDoubles(logA);
   }
 
   @Override
@@ -89,24 +93,16 @@ public final class DiscreteVp extends LogSignalVp {
 
   @Override
   NDArray logSignal(NDArray t) {
-    // Linear interpolation in the table of log a_i, done on t's device.
-    NDArray table = t.getManager().create(toFloat(logA));
-    NDArray u = t.clip(0, 1).mul(n);
-    NDArray i = u.floor().minimum(n - 1);
+    // Linear interpolation in the table of log a_i, done on t's device; the table is uploaded
+    // once per device, not per call.
+    NDArray table = logATable.on(t.getManager());
+    // Not clip(0, 1): DJL builds its bounds from Java numbers (two host uploads).
+    NDArray u = Scalars.mul(Scalars.minimum(Scalars.maximum(t, 0), 1), n);
+    NDArray i = Scalars.minimum(u.floor(), n - 1);
     NDArray w = u.sub(i);
     NDArray idx = i.toType(ai.djl.ndarray.types.DataType.INT64, false);
     NDArray lo = table.get(idx);
-    NDArray hi = table.get(idx.add(1));
+    NDArray hi = table.get(Scalars.add(idx, 1));
     return lo.add(hi.sub(lo).mul(w));
   }
-
-  private static float[] toFloat(double[] d) {
-    float[] f = new float[d.length];
-    for (int i = 0; i < d.length; i++) {
-      f[i] = (float) d[i];
-    }
-    return f;
-  }
-
-
 }

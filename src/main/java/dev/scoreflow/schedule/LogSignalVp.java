@@ -2,6 +2,7 @@ package dev.scoreflow.schedule;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * A variance-preserving process given by log a(t): b = sqrt(1 - a^2), lambda = b/a and g^2 =
@@ -47,9 +48,10 @@ abstract class LogSignalVp implements NoiseProcess {
    */
   @Override
   public NDArray b(NDArray t) {
-    NDArray u = logSignal(t).mul(2);
-    NDArray series = u.mul(u.mul(1.0 / 6).add(0.5)).add(1).mul(u).neg(); // -u (1 + u/2 + u^2/6)
-    NDArray direct = u.exp().neg().add(1);
-    return NDArrays.where(u.gt(-1e-2), series, direct).maximum(0).sqrt();
+    NDArray u = Scalars.mul(logSignal(t), 2);
+    // -u (1 + u/2 + u^2/6)
+    NDArray series = Scalars.add(u.mul(Scalars.add(Scalars.mul(u, 1.0 / 6), 0.5)), 1).mul(u).neg();
+    NDArray direct = Scalars.add(u.exp().neg(), 1);
+    return Scalars.maximum(NDArrays.where(Scalars.gt(u, -1e-2), series, direct), 0).sqrt();
   }
 }

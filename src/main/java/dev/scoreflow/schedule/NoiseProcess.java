@@ -52,6 +52,6 @@ public interface NoiseProcess {
 
   /** A draw from the prior N(0, priorStd^2 I) of the given shape, from the engine's generator. */
   default NDArray samplePrior(NDManager manager, Shape shape) {
-    return manager.randomNormal(shape).muli(priorStd());
+    return dev.scoreflow.tensor.Scalars.muli(manager.randomNormal(shape), priorStd());
   }
 }

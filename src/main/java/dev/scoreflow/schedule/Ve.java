@@ -1,6 +1,7 @@
 package dev.scoreflow.schedule;
 
 import ai.djl.ndarray.NDArray;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * Variance-exploding process (NCSN, THEORY.md table): a = 1, b(t) = smin (smax/smin)^t,
@@ -76,6 +77,6 @@ public final class Ve implements NoiseProcess {
 
   @Override
   public NDArray b(NDArray t) {
-    return t.mul(logRatio).exp().mul(smin);
+    return Scalars.mul(Scalars.mul(t, logRatio).exp(), smin);
   }
 }

@@ -1,6 +1,7 @@
 package dev.scoreflow.schedule;
 
 import ai.djl.ndarray.NDArray;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * Variance-preserving cosine process (THEORY.md table): a(t) = cos((t+s)/(1+s) pi/2) /
@@ -71,13 +72,19 @@ public final class VpCosine implements NoiseProcess {
 
   @Override
   public NDArray a(NDArray t) {
-    return t.add(s).mul(Math.PI / (2 * (1 + s))).cos().div(a0);
+    return Scalars.div(angle(t).cos(), a0);
   }
 
   @Override
   public NDArray b(NDArray t) {
     double th0 = angle(0);
-    NDArray th = t.add(s).mul(Math.PI / (2 * (1 + s)));
-    return th.sub(th0).sin().mul(th.add(th0).sin()).maximum(0).sqrt().div(a0);
+    NDArray th = angle(t);
+    return Scalars.div(Scalars.maximum(Scalars.sub(th, th0).sin().mul(Scalars.add(th, th0).sin()), 0)
+        .sqrt(), a0);
+  }
+
+  /** (t + s)/(1 + s) pi/2 on t's device. */
+  private NDArray angle(NDArray t) {
+    return Scalars.mul(Scalars.add(t, s), Math.PI / (2 * (1 + s)));
   }
 }

@@ -1,6 +1,7 @@
 package dev.scoreflow.schedule;
 
 import ai.djl.ndarray.NDArray;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * Variance-preserving process with linear beta(t) = bmin + t (bmax - bmin) (DDPM's continuous
@@ -60,7 +61,7 @@ public final class VpLinear extends LogSignalVp {
 
   @Override
   NDArray logSignal(NDArray t) {
-    return t.square().mul(-(bmax - bmin) / 4).sub(t.mul(bmin / 2));
+    return Scalars.mul(t.square(), -(bmax - bmin) / 4).sub(Scalars.mul(t, bmin / 2));
   }
 
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.model.ParameterStore;
+import dev.scoreflow.tensor.Scalars;
 import java.util.Map;
 
 /**
@@ -62,22 +63,38 @@ public final class Adam implements AutoCloseable {
    * an NDScope: the temporaries (flat gradient, update) are released there.
    */
   public void step(ParameterStore params, Map<String, NDArray> grads, double lr) {
-    t++;
-    double bc1 = 1 - Math.pow(beta1, t);
-    double bc2 = 1 - Math.pow(beta2, t);
-    NDArray g = m.concatInLayout(grads);
-    m.flat().muli(beta1).addi(g.mul(1 - beta1));
-    v.flat().muli(beta2).addi(g.square().muli(1 - beta2));
-    NDArray denom = v.flat().div(bc2).sqrt().addi(epsilon);
-    NDList updates = m.split(m.flat().div(denom).muli(lr / bc1));
+    NDList updates = m.split(update(m.concatInLayout(grads), lr));
     int i = 0;
     for (String name : m.views().asMap().keySet()) {
       NDArray p = params.get(name);
       if (weightDecay > 0) {
-        p.muli(1 - lr * weightDecay);
+        Scalars.muli(p, 1 - lr * weightDecay);
       }
       p.subi(updates.get(i++));
     }
+  }
+
+  /**
+   * The same update on flat buffers laid out like the moments ({@link FlatParameters}): weight
+   * decay and the step are one op each. Call inside an NDScope.
+   */
+  public void step(NDArray flatParams, NDArray flatGrad, double lr) {
+    NDArray u = update(flatGrad, lr);
+    if (weightDecay > 0) {
+      Scalars.muli(flatParams, 1 - lr * weightDecay);
+    }
+    flatParams.subi(u);
+  }
+
+  /** Advances the moments with the flat gradient g and returns the flat step lr m^ / (sqrt(v^) + eps). */
+  private NDArray update(NDArray g, double lr) {
+    t++;
+    double bc1 = 1 - Math.pow(beta1, t);
+    double bc2 = 1 - Math.pow(beta2, t);
+    Scalars.muli(m.flat(), beta1).addi(Scalars.mul(g, 1 - beta1));
+    Scalars.muli(v.flat(), beta2).addi(Scalars.muli(g.square(), 1 - beta2));
+    NDArray denom = Scalars.addi(Scalars.div(v.flat(), bc2).sqrt(), epsilon);
+    return Scalars.muli(m.flat().div(denom), lr / bc1);
   }
 
   @Override

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * Conditional (denoising) score matching in its eps form (THEORY.md, "Training"): draw t and
@@ -31,8 +32,8 @@ public final class DiffusionObjective {
   /** Times for a batch: U(tMin, 1), or i/N with i uniform on {1..N}. */
   public NDArray sampleTimes(NDManager m, int batch) {
     if (discreteSteps > 0) {
-      return m.randomInteger(1, discreteSteps + 1, new Shape(batch), DataType.INT32)
-          .toType(DataType.FLOAT32, false).divi(discreteSteps);
+      return Scalars.divi(m.randomInteger(1, discreteSteps + 1, new Shape(batch), DataType.INT32)
+          .toType(DataType.FLOAT32, false), discreteSteps);
     }
     return m.randomUniform((float) tMin, 1f, new Shape(batch));
   }

@@ -1,7 +1,9 @@
 package dev.scoreflow.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.model.ParameterStore;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * Exponential moving average of the weights, kept in its own store (never swapped with the
@@ -33,8 +35,18 @@ public final class Ema implements AutoCloseable {
    * initialisation (a 0.999 average would still hold 37% of it after 1000 steps).
    */
   public void update(ParameterStore params, long k) {
-    double d = warmup ? Math.min(decay, (1.0 + k) / (10.0 + k)) : decay;
-    ema.flat().muli(d).addi(ema.concatInLayout(params.asMap()).muli(1 - d));
+    double d = decayAt(k);
+    Scalars.muli(ema.flat(), d).addi(Scalars.muli(ema.concatInLayout(params.asMap()), 1 - d));
+  }
+
+  /** The same update from weights in one flat buffer of the same layout: two ops. */
+  public void update(NDArray flatParams, long k) {
+    double d = decayAt(k);
+    Scalars.muli(ema.flat(), d).addi(Scalars.mul(flatParams, 1 - d));
+  }
+
+  private double decayAt(long k) {
+    return warmup ? Math.min(decay, (1.0 + k) / (10.0 + k)) : decay;
   }
 
   @Override

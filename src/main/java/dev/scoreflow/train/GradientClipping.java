@@ -1,27 +1,22 @@
 package dev.scoreflow.train;
 
 import ai.djl.ndarray.NDArray;
-import java.util.Collection;
+import dev.scoreflow.tensor.Scalars;
 
 /**
- * Global-norm gradient clipping, which DJL 0.29 lacks: scale every gradient by min(1, c /
- * ||g||) with ||g|| the norm of all gradients together. Stays on the device (no host sync).
+ * Global-norm gradient clipping, which DJL 0.29 lacks: scale the gradient by min(1, c / (||g|| +
+ * 1e-6)) with ||g|| the norm of all gradients together. It works on the flat gradient of
+ * {@link FlatParameters}, so it is a handful of ops however many parameters there are, and it
+ * stays on the device (no host read, no host constant).
  */
 public final class GradientClipping {
   private GradientClipping() {}
 
-  /** Clips in place and returns the global norm before clipping (a scalar NDArray). */
-  public static NDArray clip(Collection<NDArray> grads, double maxNorm) {
-    NDArray sq = null;
-    for (NDArray g : grads) {
-      NDArray s = g.square().sum();
-      sq = sq == null ? s : sq.addi(s);
-    }
-    NDArray norm = sq.sqrt();
-    NDArray scale = norm.add(1e-6).pow(-1).muli(maxNorm).minimum(1f);
-    for (NDArray g : grads) {
-      g.muli(scale);
-    }
+  /** Clips {@code flatGrad} in place and returns the global norm before clipping (a scalar). */
+  public static NDArray clip(NDArray flatGrad, double maxNorm) {
+    NDArray norm = flatGrad.square().sum().sqrt();
+    NDArray scale = Scalars.minimum(Scalars.rdiv(maxNorm, Scalars.add(norm, 1e-6)), 1);
+    flatGrad.muli(scale);
     return norm;
   }
 }

@@ -13,19 +13,21 @@ import java.util.function.Supplier;
 
 /**
  * One optimisation step of the diffusion objective on a batch: forward, backward, optional
- * global-norm clipping, Adam, optional EMA, gradients zeroed. Shared by the trainer and the
- * benchmark so both time the same code. Call inside an NDScope: every temporary is released there.
+ * global-norm clipping, Adam, optional EMA, gradient zeroed, all on the flat buffers of {@link
+ * FlatParameters}. Shared by the trainer and the benchmark so both time the same code. Call
+ * inside an NDScope: every temporary is released there. Nothing in it reads the device from the
+ * host or copies a number to it: the loss is returned on the device.
  */
 public final class OptimizerStep {
   private final EpsNetwork net;
-  private final ParameterStore params;
+  private final FlatParameters params;
   private final DiffusionObjective objective;
   private final Adam adam;
   private final double gradClip;
   private final Ema ema;
 
   /** {@code gradClip} 0 and {@code ema} null turn those parts off. */
-  public OptimizerStep(EpsNetwork net, ParameterStore params, DiffusionObjective objective,
+  public OptimizerStep(EpsNetwork net, FlatParameters params, DiffusionObjective objective,
       Adam adam, double gradClip, Ema ema) {
     this.net = net;
     this.params = params;
@@ -37,16 +39,21 @@ public final class OptimizerStep {
 
   /** Runs the step and returns the batch loss (a scalar still on the device). */
   public NDArray apply(Engine engine, NDArray x0, double lr) {
-    NDArray loss = backward(engine, () -> objective.loss(net, params, x0));
-    Map<String, NDArray> grads = gradients(params);
+    NDArray loss;
+    try (GradientCollector gc = engine.newGradientCollector();
+        ParameterStore views = params.recordedViews(x0.getManager())) {
+      loss = objective.loss(net, views, x0);
+      gc.backward(loss);
+    }
+    NDArray grad = params.gradient();
     if (gradClip > 0) {
-      GradientClipping.clip(grads.values(), gradClip);
+      GradientClipping.clip(grad, gradClip);
     }
-    adam.step(params, grads, lr);
+    adam.step(params.flat(), grad, lr);
     if (ema != null) {
-      ema.update(params, adam.stepCount() - 1);
+      ema.update(params.flat(), adam.stepCount() - 1);
     }
-    zeroGradients(params);
+    params.zeroGradient();
     return loss;
   }
 

@@ -31,7 +31,7 @@ final class SamplePreview {
     try (NDManager m = parent.newSubManager()) {
       ScoreflowEngine.seed(SEED);
       Shape shape = new Shape(grid.cells()).addAll(net.dataShape());
-      NDArray x1 = m.randomNormal(shape).muli(process.priorStd());
+      NDArray x1 = process.samplePrior(m, shape);
       NDArray x0 = new DdimSampler(STEPS, 0.0, TimeGrid.Spacing.UNIFORM)
           .sample(NoisePredictor.of(net, ema), process, x1, tMin);
       java.nio.file.Files.createDirectories(dir);

@@ -15,6 +15,7 @@ import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.plot.LossCurve;
 import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.NoiseProcesses;
+import dev.scoreflow.tensor.HostCopy;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,9 +42,11 @@ public final class Trainer implements AutoCloseable {
   private final TrainConfig config;
   private final RunFolder run;
   private final NDManager manager;
+  private final Device device;
   private final EpsNetwork net;
   private final NoiseProcess process;
-  private final ParameterStore params;
+  private final FlatParameters weights;
+  private final ParameterStore params; // views of weights
   private final Ema ema;
   /** Held from start or resume until close; set by the factory methods. */
   private RunLock lock;
@@ -60,6 +63,7 @@ public final class Trainer implements AutoCloseable {
     config.validate();
     this.config = config;
     this.run = run;
+    this.device = device;
     this.manager = NDManager.newBaseManager(device);
     this.net = Networks.create(config, manager);
     this.process = NoiseProcesses.byName(config.schedule, config.veSigmaMax);
@@ -68,13 +72,18 @@ public final class Trainer implements AutoCloseable {
     ScoreflowEngine.seed(config.seed);
     ParameterStore init = net.initParameters(manager);
     if (resumeFolder == null) {
-      this.params = init;
+      this.weights = new FlatParameters(init, manager);
+      init.close();
+      this.params = weights.views();
       this.ema = new Ema(params, manager, config.emaDecay, config.emaWarmup);
       this.adam = new Adam(params, manager, config.weightDecay);
       this.step = 0;
     } else {
       // Parameters are loaded before anything takes references to them (DJL-NOTES trap 1).
-      this.params = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.MODEL), init, manager);
+      try (ParameterStore saved = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.MODEL), init, manager)) {
+        this.weights = new FlatParameters(saved, manager);
+      }
+      this.params = weights.views();
       this.ema = new Ema(params, manager, config.emaDecay, config.emaWarmup);
       try (ParameterStore e = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.EMA), init, manager);
           ParameterStore m = CheckpointStore.readArrays(resumeFolder.resolve(CheckpointStore.ADAM_M), init, manager);
@@ -87,8 +96,7 @@ public final class Trainer implements AutoCloseable {
       this.step = resumeState.step;
       this.lastLr = resumeState.lastLearningRate;
     }
-    params.requireGradients();
-    this.optimizerStep = new OptimizerStep(net, params, objective, adam, config.gradClip, ema);
+    this.optimizerStep = new OptimizerStep(net, weights, objective, adam, config.gradClip, ema);
   }
 
   /** A new run in {@code run}; refuses a folder that already holds checkpoints. */
@@ -124,10 +132,28 @@ public final class Trainer implements AutoCloseable {
     TrainConfig config = ResumeConfig.merge(state.config, requested, explicit, changes);
     return open(run, config, device, state, folder, () -> {
       LOG.info("Resuming from {} (step {})", folder, state.step);
+      String moved = deviceChange(state, device);
+      if (moved != null) {
+        LOG.warn(moved);
+      }
       for (String c : changes) {
         LOG.info("Changed on resume: {}", c);
       }
     });
+  }
+
+  /**
+   * Null when {@code state} was computed on the same kind of device as {@code device} (or does
+   * not say); otherwise the warning that the resumed run will not match an uninterrupted one.
+   */
+  static String deviceChange(CheckpointState state, Device device) {
+    String kind = ScoreflowEngine.deviceKind(device);
+    if (state.deviceKind == null || state.deviceKind.equals(kind)) {
+      return null;
+    }
+    return "Resuming on " + device + " a run that computed on " + state.device + " ("
+        + state.natives + " natives): it continues, but not bit for bit as an uninterrupted run"
+        + " would, since other kernels round differently (README, \"Determinism\")";
   }
 
   /** Work done under the run folder's lock before the trainer is built. */
@@ -170,8 +196,14 @@ public final class Trainer implements AutoCloseable {
     return process;
   }
 
+  /** The training weights by name (views of the flat buffer the optimizer updates). */
   public ParameterStore parameters() {
     return params;
+  }
+
+  /** The manager that owns every array of this trainer: for leak checks. */
+  public NDManager manager() {
+    return manager;
   }
 
   public ParameterStore emaWeights() {
@@ -218,7 +250,8 @@ public final class Trainer implements AutoCloseable {
         step++;
         inWindow++;
         if (step % config.logEvery == 0 || step == config.steps) {
-          double loss = lossSum.getFloat() / inWindow;
+          // The one host read of the loop: once per window, so steps never wait for the device.
+          double loss = HostCopy.scalar(lossSum) / inWindow;
           if (!Double.isFinite(loss)) {
             throw new IllegalStateException("the loss became " + loss + " by step " + step
                 + "; try a lower --lr or --grad-clip (the last checkpoint was not overwritten)");
@@ -279,6 +312,9 @@ public final class Trainer implements AutoCloseable {
       s.dataIndex = images.dataIndex(step, config.batch);
     }
     s.config = config;
+    s.deviceKind = ScoreflowEngine.deviceKind(device);
+    s.device = device.toString();
+    s.natives = ScoreflowEngine.nativeFlavor();
     CheckpointStore store = run.checkpoints();
     Path p = store.write(s, params, ema.weights(), adam.firstMoments(), adam.secondMoments());
     store.prune(config.keep, config.keepEvery);

@@ -3,7 +3,6 @@ package dev.scoreflow.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.TestEngine;
 import java.util.ArrayList;
@@ -21,7 +20,7 @@ class BenchSmokeTest {
     try (NDManager m = TestEngine.manager(0)) {
       for (Workload w : Workload.values()) {
         List<Map<String, Object>> lines = new ArrayList<>();
-        Benchmark.run(w, Device.cpu(), true, lines::add);
+        Benchmark.run(w, TestEngine.device(), true, lines::add);
         assertEquals(3, lines.size());
         assertEquals("param_count", lines.get(0).get("metric"));
         assertEquals(w == Workload.TOY ? 297_474L : 793_953L, lines.get(0).get("value"));
@@ -40,7 +39,7 @@ class BenchSmokeTest {
   @Test
   void profileWritesTracesOfTheOpsRun(@TempDir Path dir) throws Exception {
     try (NDManager m = TestEngine.manager(0)) {
-      Benchmark.run(Workload.TOY, Device.cpu(), true, dir, line -> { });
+      Benchmark.run(Workload.TOY, TestEngine.device(), true, dir, line -> { });
       String train = Files.readString(dir.resolve("toy-train.json"));
       String sample = Files.readString(dir.resolve("toy-sample.json"));
       assertTrue(train.contains("aten::addmm") && train.contains("AddmmBackward"), "forward and backward ops");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.TestEngine;
 import dev.scoreflow.train.RunFolder;
@@ -44,7 +43,7 @@ class CorruptCheckpointTest {
   void train() throws Exception {
     run = new RunFolder(tmp.resolve("run"));
     store = run.checkpoints();
-    try (NDManager m = TestEngine.manager(0); Trainer t = Trainer.start(config(), run, Device.cpu())) {
+    try (NDManager m = TestEngine.manager(0); Trainer t = Trainer.start(config(), run, TestEngine.device())) {
       t.run(TrainingListener.NONE, () -> false);
     }
     assertEquals(3, store.list().size());
@@ -95,7 +94,7 @@ class CorruptCheckpointTest {
     TrainConfig c = config();
     c.steps = 80;
     try (NDManager m = TestEngine.manager(0);
-        Trainer t = Trainer.resume(run, null, c, Set.of("steps"), Device.cpu())) {
+        Trainer t = Trainer.resume(run, null, c, Set.of("steps"), TestEngine.device())) {
       assertEquals(40, t.step());
       t.run(TrainingListener.NONE, () -> false);
       assertEquals(80, t.step());
@@ -108,7 +107,7 @@ class CorruptCheckpointTest {
       Files.delete(p.resolve(Manifest.FILE));
     }
     CheckpointException e = assertThrows(CheckpointException.class,
-        () -> Trainer.resume(run, null, config(), Set.of(), Device.cpu()));
+        () -> Trainer.resume(run, null, config(), Set.of(), TestEngine.device()));
     assertTrue(e.getMessage().contains("no valid checkpoint among 3"), e.getMessage());
     assertTrue(e.getMessage().contains("step-00000060") && e.getMessage().contains("step-00000020"));
   }
@@ -120,7 +119,7 @@ class CorruptCheckpointTest {
     CheckpointState s = CheckpointStore.readState(newest());
     s.config.width = 64;
     try (NDManager m = TestEngine.manager(0);
-        Trainer t = Trainer.start(s.config, new RunFolder(tmp.resolve("other")), Device.cpu())) {
+        Trainer t = Trainer.start(s.config, new RunFolder(tmp.resolve("other")), TestEngine.device())) {
       CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointStore
           .readArrays(newest().resolve(CheckpointStore.MODEL), t.parameters(), m));
       assertTrue(e.getMessage().contains(CheckpointStore.MODEL) && e.getMessage().contains("shape"),
@@ -135,7 +134,7 @@ class CorruptCheckpointTest {
     c.width = 64;
     c.steps = 100;
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Trainer.resume(run, null, c, Set.of("width", "steps"), Device.cpu()));
+        () -> Trainer.resume(run, null, c, Set.of("width", "steps"), TestEngine.device()));
     assertTrue(e.getMessage().contains("width (checkpoint has 32, flag asks for 64)"), e.getMessage());
   }
 
@@ -154,8 +153,8 @@ class CorruptCheckpointTest {
     TrainConfig c = config();
     c.steps = 100;
     try (NDManager m = TestEngine.manager(0);
-        Trainer t = Trainer.resume(run, null, c, Set.of("steps"), Device.cpu())) {
-      NDManager own = t.parameters().manager().getParentManager();
+        Trainer t = Trainer.resume(run, null, c, Set.of("steps"), TestEngine.device())) {
+      NDManager own = t.manager();
       t.checkpoint();
       int before = own.getManagedArrays().size();
       for (int i = 0; i < 60; i++) {

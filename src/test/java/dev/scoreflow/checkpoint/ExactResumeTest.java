@@ -3,10 +3,10 @@ package dev.scoreflow.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.TestEngine;
+import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.train.RunFolder;
 import dev.scoreflow.train.TrainConfig;
@@ -46,17 +46,18 @@ class ExactResumeTest {
 
   @Test
   void interruptedAndResumedRunEqualsUninterruptedRun() throws Exception {
+    TestEngine.assumeCpuOnly("a resumed run equals an uninterrupted one bit for bit");
     try (NDManager m = TestEngine.manager(0)) {
       RunFolder straight = new RunFolder(tmp.resolve("straight"));
       RunFolder split = new RunFolder(tmp.resolve("split"));
-      try (Trainer a = Trainer.start(config(), straight, Device.cpu())) {
+      try (Trainer a = Trainer.start(config(), straight, TestEngine.device())) {
         a.run(TrainingListener.NONE, () -> false);
-        try (Trainer b = Trainer.start(config(), split, Device.cpu())) {
+        try (Trainer b = Trainer.start(config(), split, TestEngine.device())) {
           b.run(TrainingListener.NONE, () -> b.step() >= 110); // as if Ctrl-C at step 110
           assertEquals(110, b.step());
         }
         // Rerunning the same command with --resume finishes the same run.
-        try (Trainer c = Trainer.resume(split, null, config(), Set.of("steps"), Device.cpu())) {
+        try (Trainer c = Trainer.resume(split, null, config(), Set.of("steps"), TestEngine.device())) {
           assertEquals(110, c.step());
           c.run(TrainingListener.NONE, () -> false);
           assertEquals(240, c.step());
@@ -73,6 +74,7 @@ class ExactResumeTest {
   /** The same on UNet-S with image batches (epoch permutations) and a few steps. */
   @Test
   void unetResumeIsExactToo() throws Exception {
+    TestEngine.assumeCpuOnly("a resumed UNet-S run equals an uninterrupted one bit for bit");
     Path fixture = Path.of(ExactResumeTest.class.getResource("/mnist-300").toURI());
     TrainConfig c = TrainConfig.defaultsFor("idx:" + fixture);
     c.steps = 6;
@@ -83,13 +85,13 @@ class ExactResumeTest {
     c.checkpointEvery = 0;
     c.seed = 9;
     try (NDManager m = TestEngine.manager(0);
-        Trainer a = Trainer.start(c, new RunFolder(tmp.resolve("u1")), Device.cpu())) {
+        Trainer a = Trainer.start(c, new RunFolder(tmp.resolve("u1")), TestEngine.device())) {
       a.run(TrainingListener.NONE, () -> false);
       RunFolder split = new RunFolder(tmp.resolve("u2"));
-      try (Trainer b = Trainer.start(c, split, Device.cpu())) {
+      try (Trainer b = Trainer.start(c, split, TestEngine.device())) {
         b.run(TrainingListener.NONE, () -> b.step() >= 4);
       }
-      try (Trainer r = Trainer.resume(split, null, c, Set.of(), Device.cpu())) {
+      try (Trainer r = Trainer.resume(split, null, c, Set.of(), TestEngine.device())) {
         assertEquals(4, r.step());
         r.run(TrainingListener.NONE, () -> false);
         assertSameArrays(a.parameters(), r.parameters(), "UNet weights");
@@ -102,7 +104,7 @@ class ExactResumeTest {
   @Test
   void weightsAndEmaAreSavedSeparately() throws Exception {
     try (NDManager m = TestEngine.manager(0);
-        Trainer t = Trainer.start(config(), new RunFolder(tmp.resolve("r")), Device.cpu())) {
+        Trainer t = Trainer.start(config(), new RunFolder(tmp.resolve("r")), TestEngine.device())) {
       t.run(TrainingListener.NONE, () -> t.step() >= 50);
       Path folder = new CheckpointStore(tmp.resolve("r/checkpoints")).newestValid();
       try (ParameterStore w = CheckpointStore.readArrays(folder.resolve(CheckpointStore.MODEL), t.parameters(), m);
@@ -118,6 +120,11 @@ class ExactResumeTest {
         }
         assertEquals(true, differ);
       }
+      // state.json says where the run computed, so a resume elsewhere can warn
+      CheckpointState state = CheckpointStore.readState(folder);
+      assertEquals(ScoreflowEngine.deviceKind(TestEngine.device()), state.deviceKind);
+      assertEquals(TestEngine.device().toString(), state.device);
+      assertEquals(ScoreflowEngine.nativeFlavor(), state.natives);
     }
   }
 }

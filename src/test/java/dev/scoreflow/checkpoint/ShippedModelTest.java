@@ -3,7 +3,6 @@ package dev.scoreflow.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -39,7 +38,7 @@ class ShippedModelTest {
   /** The 300 real MNIST digits (with labels) that ship as a test resource. */
   static ImageDataset fixtureDigits() throws Exception {
     Path fixture = Path.of(ShippedModelTest.class.getResource("/mnist-300").toURI());
-    return ImageDataset.load(ImageSource.resolve("idx:" + fixture, null), Device.cpu(), false);
+    return ImageDataset.load(ImageSource.resolve("idx:" + fixture, null), TestEngine.device(), false);
   }
 
   @Test

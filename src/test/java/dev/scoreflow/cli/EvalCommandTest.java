@@ -3,7 +3,6 @@ package dev.scoreflow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -46,7 +45,7 @@ class EvalCommandTest {
   static Path train(String name, long steps) throws Exception {
     Path dir = tmp.resolve(name);
     try (NDManager m = TestEngine.manager(1);
-        Trainer t = Trainer.start(config(steps), new RunFolder(dir), Device.cpu())) {
+        Trainer t = Trainer.start(config(steps), new RunFolder(dir), TestEngine.device())) {
       long t0 = System.nanoTime();
       t.run(TrainingListener.NONE, () -> false);
       System.out.printf("trained %s: %d steps in %.1f s%n", name, steps, (System.nanoTime() - t0) / 1e9);

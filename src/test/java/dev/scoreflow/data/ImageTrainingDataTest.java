@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -223,7 +222,7 @@ class ImageTrainingDataTest {
     TestEngine.manager(0).close();
     TrainConfig config = new TrainConfig();
     config.data = "idx:" + dir;
-    TrainingData data = TrainingDataFactory.create(config, Device.cpu());
+    TrainingData data = TrainingDataFactory.create(config, TestEngine.device());
     ImageTrainingData images = assertInstanceOf(ImageTrainingData.class, data);
     assertEquals(new Shape(1, 28, 28), data.exampleShape());
     assertTrue(data.describe().startsWith("idx:" + dir), data.describe());
@@ -231,14 +230,14 @@ class ImageTrainingDataTest {
 
     config.data = "mnist";
     config.dataDir = dir.resolve("nowhere").toString();
-    String m = assertThrows(MissingDataException.class, () -> TrainingDataFactory.create(config, Device.cpu()))
+    String m = assertThrows(MissingDataException.class, () -> TrainingDataFactory.create(config, TestEngine.device()))
         .getMessage();
     assertTrue(m.contains("get-datasets.sh") && m.contains(dir.resolve("nowhere").resolve("mnist").toString()), m);
 
     config.data = "gmm8";
-    assertInstanceOf(ToyTrainingData.class, TrainingDataFactory.create(config, Device.cpu()));
+    assertInstanceOf(ToyTrainingData.class, TrainingDataFactory.create(config, TestEngine.device()));
     config.data = "mnst";
-    String u = assertThrows(IllegalArgumentException.class, () -> TrainingDataFactory.create(config, Device.cpu()))
+    String u = assertThrows(IllegalArgumentException.class, () -> TrainingDataFactory.create(config, TestEngine.device()))
         .getMessage();
     assertTrue(u.contains("'mnst'") && u.contains("mnist") && u.contains("gmm8"), u);
   }

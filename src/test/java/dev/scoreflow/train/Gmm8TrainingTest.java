@@ -3,7 +3,6 @@ package dev.scoreflow.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.TestEngine;
@@ -31,7 +30,7 @@ class Gmm8TrainingTest {
     c.steps = 3000; // with the default batch 1024: about a minute on 2 cores
     c.seed = 1;
     try (NDManager m = TestEngine.manager(1);
-        Trainer trainer = Trainer.start(c, new RunFolder(tmp.resolve("run")), Device.cpu())) {
+        Trainer trainer = Trainer.start(c, new RunFolder(tmp.resolve("run")), TestEngine.device())) {
       long t0 = System.nanoTime();
       trainer.run(TrainingListener.NONE, () -> false);
       System.out.printf("trained %d steps in %.1f s%n", c.steps, (System.nanoTime() - t0) / 1e9);

@@ -3,7 +3,6 @@ package dev.scoreflow.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.TestEngine;
 import java.awt.image.BufferedImage;
@@ -34,7 +33,7 @@ class ImageTrainingTest {
     c.sampleEvery = 40;
     c.seed = 4;
     RunFolder run = new RunFolder(tmp.resolve("run"));
-    try (NDManager m = TestEngine.manager(0); Trainer t = Trainer.start(c, run, Device.cpu())) {
+    try (NDManager m = TestEngine.manager(0); Trainer t = Trainer.start(c, run, TestEngine.device())) {
       assertEquals("unet-s", t.network().architecture());
       t.run(TrainingListener.NONE, () -> false);
     }

@@ -3,7 +3,6 @@ package dev.scoreflow.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.TestEngine;
@@ -50,12 +49,12 @@ class MemoryFlatTest {
       c.keep = 2;
       RunFolder run = new RunFolder(tmp.resolve("run"));
       c.steps = 300;
-      try (Trainer t = Trainer.start(c, run, Device.cpu())) {
+      try (Trainer t = Trainer.start(c, run, TestEngine.device())) {
         t.run(TrainingListener.NONE, () -> false); // warm-up: allocator pools fill
       }
       TrainConfig more = c.copy();
       more.steps = 3300;
-      try (Trainer t = Trainer.resume(run, null, more, java.util.Set.of("steps"), Device.cpu())) {
+      try (Trainer t = Trainer.resume(run, null, more, java.util.Set.of("steps"), TestEngine.device())) {
         NDManager own = ownManager(t);
         int before = own.getManagedArrays().size();
         long[] rss = new long[2]; // at step 1300 (allocator pools warm) and at the end
@@ -101,6 +100,6 @@ class MemoryFlatTest {
   }
 
   private static NDManager ownManager(Trainer t) {
-    return t.parameters().manager().getParentManager();
+    return t.manager();
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.TestEngine;
 import java.nio.file.Path;
@@ -26,19 +25,19 @@ class RunLockTest {
       c.steps = 20;
       c.checkpointEvery = 10;
       RunFolder run = new RunFolder(tmp.resolve("run"));
-      try (Trainer first = Trainer.start(c, run, Device.cpu())) {
+      try (Trainer first = Trainer.start(c, run, TestEngine.device())) {
         first.run(TrainingListener.NONE, () -> false);
         IllegalArgumentException again = assertThrows(IllegalArgumentException.class,
-            () -> Trainer.resume(run, null, c, Set.of(), Device.cpu()));
+            () -> Trainer.resume(run, null, c, Set.of(), TestEngine.device()));
         assertTrue(again.getMessage().contains(".lock"), again.getMessage());
         assertTrue(again.getMessage().contains("--out " + run.root()), again.getMessage());
         IllegalArgumentException fresh = assertThrows(IllegalArgumentException.class,
-            () -> Trainer.start(c, new RunFolder(run.root()), Device.cpu()));
+            () -> Trainer.start(c, new RunFolder(run.root()), TestEngine.device()));
         assertTrue(fresh.getMessage().contains("in use"), fresh.getMessage());
       }
       TrainConfig more = c.copy();
       more.steps = 30;
-      try (Trainer resumed = Trainer.resume(run, null, more, Set.of("steps"), Device.cpu())) {
+      try (Trainer resumed = Trainer.resume(run, null, more, Set.of("steps"), TestEngine.device())) {
         assertEquals(20, resumed.step());
         resumed.run(TrainingListener.NONE, () -> false);
         assertEquals(30, resumed.step());

@@ -2,6 +2,8 @@ package dev.scoreflow.sample.ode;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import dev.scoreflow.tensor.HostCopy;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * The adaptive Dormand-Prince 5(4) pair: seven stages, the fifth-order solution propagated, the
@@ -97,7 +99,7 @@ public final class DormandPrince45 implements OdeSolver {
           NDArray yi = y;
           for (int j = 0; j < i; j++) {
             if (A[i][j] != 0) {
-              yi = yi.add(k[j].mul(h * A[i][j]));
+              yi = yi.add(Scalars.mul(k[j], h * A[i][j]));
             }
           }
           k[i] = system.derivative(s + C[i] * h, yi);
@@ -105,13 +107,14 @@ public final class DormandPrince45 implements OdeSolver {
             yNew = yi; // row 7 of A holds the fifth-order weights: this stage is the solution
           }
         }
-        NDArray errVec = k[0].mul(h * E[0]);
+        NDArray errVec = Scalars.mul(k[0], h * E[0]);
         for (int j = 1; j < 7; j++) {
           if (E[j] != 0) {
-            errVec = errVec.add(k[j].mul(h * E[j]));
+            errVec = errVec.add(Scalars.mul(k[j], h * E[j]));
           }
         }
-        NDArray scale = y.abs().maximum(yNew.abs()).muli(controller.rtol()).addi(controller.atol());
+        NDArray scale = Scalars.addi(Scalars.muli(y.abs().maximum(yNew.abs()), controller.rtol()),
+            controller.atol());
         err = rms(errVec.divi(scale));
         kLast = k[6];
         NDScope.unregister(yNew, kLast);
@@ -153,12 +156,12 @@ public final class DormandPrince45 implements OdeSolver {
   private double initialStep(OdeSystem system, double s, NDArray y, NDArray f0, double span,
       double dir) {
     try (NDScope scope = new NDScope()) {
-      NDArray sc = y.abs().muli(controller.rtol()).addi(controller.atol());
+      NDArray sc = Scalars.addi(Scalars.muli(y.abs(), controller.rtol()), controller.atol());
       double d0 = rms(y.div(sc));
       double d1 = rms(f0.div(sc));
       double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
       h0 = Math.min(h0, span);
-      NDArray y1 = y.add(f0.mul(h0 * dir));
+      NDArray y1 = y.add(Scalars.mul(f0, h0 * dir));
       NDArray f1 = system.derivative(s + h0 * dir, y1);
       double d2 = rms(f1.sub(f0).divi(sc)) / h0;
       double h1 = Math.max(d1, d2) <= 1e-15
@@ -168,8 +171,12 @@ public final class DormandPrince45 implements OdeSolver {
     }
   }
 
+  /**
+   * The RMS norm, read on the host: step acceptance is decided in Java, so an adaptive step
+   * waits for this one number (the only host read of a step).
+   */
   private static double rms(NDArray a) {
-    return Math.sqrt(a.square().mean().getFloat());
+    return Math.sqrt(HostCopy.scalar(a.square().mean()));
   }
 
 }

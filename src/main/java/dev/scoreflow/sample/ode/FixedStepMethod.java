@@ -1,6 +1,7 @@
 package dev.scoreflow.sample.ode;
 
 import ai.djl.ndarray.NDArray;
+import dev.scoreflow.tensor.Scalars;
 
 /** One step y(s) -> y(s + h) of an explicit Runge-Kutta method of fixed order. */
 public enum FixedStepMethod {
@@ -8,7 +9,7 @@ public enum FixedStepMethod {
   EULER(1) {
     @Override
     NDArray step(OdeSystem f, double s, NDArray y, double h) {
-      return y.add(f.derivative(s, y).mul(h));
+      return y.add(Scalars.mul(f.derivative(s, y), h));
     }
   },
   /** Heun's method (explicit trapezoid), order 2, two evaluations. */
@@ -16,8 +17,8 @@ public enum FixedStepMethod {
     @Override
     NDArray step(OdeSystem f, double s, NDArray y, double h) {
       NDArray k1 = f.derivative(s, y);
-      NDArray k2 = f.derivative(s + h, y.add(k1.mul(h)));
-      return y.add(k1.addi(k2).muli(h / 2));
+      NDArray k2 = f.derivative(s + h, y.add(Scalars.mul(k1, h)));
+      return y.add(Scalars.muli(k1.addi(k2), h / 2));
     }
   },
   /** The classical fourth-order Runge-Kutta method, four evaluations. */
@@ -25,11 +26,11 @@ public enum FixedStepMethod {
     @Override
     NDArray step(OdeSystem f, double s, NDArray y, double h) {
       NDArray k1 = f.derivative(s, y);
-      NDArray k2 = f.derivative(s + h / 2, y.add(k1.mul(h / 2)));
-      NDArray k3 = f.derivative(s + h / 2, y.add(k2.mul(h / 2)));
-      NDArray k4 = f.derivative(s + h, y.add(k3.mul(h)));
-      NDArray sum = k1.addi(k2.muli(2)).addi(k3.muli(2)).addi(k4);
-      return y.add(sum.muli(h / 6));
+      NDArray k2 = f.derivative(s + h / 2, y.add(Scalars.mul(k1, h / 2)));
+      NDArray k3 = f.derivative(s + h / 2, y.add(Scalars.mul(k2, h / 2)));
+      NDArray k4 = f.derivative(s + h, y.add(Scalars.mul(k3, h)));
+      NDArray sum = k1.addi(Scalars.muli(k2, 2)).addi(Scalars.muli(k3, 2)).addi(k4);
+      return y.add(Scalars.muli(sum, h / 6));
     }
   };
 

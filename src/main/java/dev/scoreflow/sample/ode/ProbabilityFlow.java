@@ -3,6 +3,7 @@ package dev.scoreflow.sample.ode;
 import ai.djl.ndarray.NDArray;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.tensor.Scalars;
 
 /**
  * The probability-flow ODE in the schedule-free form of THEORY.md (seed 000, last section; seed
@@ -22,7 +23,7 @@ public final class ProbabilityFlow implements OdeSystem {
   public NDArray derivative(double lambda, NDArray y) {
     double t = process.tOfLambda(lambda);
     double a = process.a(t);
-    return eps.predict(y.mul(a), t);
+    return eps.predict(Scalars.mul(y, a), t);
   }
 
   /**
@@ -37,15 +38,15 @@ public final class ProbabilityFlow implements OdeSystem {
     }
     double aStart = process.a(timeGrid[0]);
     double aEnd = process.a(timeGrid[timeGrid.length - 1]);
-    try (NDArray y0 = x.div(aStart)) {
+    try (NDArray y0 = Scalars.div(x, aStart)) {
       OdeSolver.Observer inX = (lambda, y) -> {
-        try (NDArray xs = y.mul(process.a(process.tOfLambda(lambda)))) {
+        try (NDArray xs = Scalars.mul(y, process.a(process.tOfLambda(lambda)))) {
           observer.onStep(process.tOfLambda(lambda), xs);
         }
       };
       NDArray yEnd = solver.integrate(this, y0, lambdas, observer == OdeSolver.Observer.NONE
           ? OdeSolver.Observer.NONE : inX);
-      NDArray out = yEnd.mul(aEnd);
+      NDArray out = Scalars.mul(yEnd, aEnd);
       yEnd.close();
       return out;
     }

@@ -1,0 +1,162 @@
+package dev.scoreflow.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.HostUploads;
+import dev.scoreflow.TestEngine;
+import dev.scoreflow.data.ToyData;
+import dev.scoreflow.engine.ScoreflowEngine;
+import dev.scoreflow.model.EpsNetwork;
+import dev.scoreflow.model.NoisePredictor;
+import dev.scoreflow.model.ParameterStore;
+import dev.scoreflow.model.ToyMlp;
+import dev.scoreflow.model.UNetS;
+import dev.scoreflow.oracle.GaussianMixtureOracle;
+import dev.scoreflow.sample.DdimSampler;
+import dev.scoreflow.sample.DdpmSampler;
+import dev.scoreflow.sample.DpmSolverPlusPlus2M;
+import dev.scoreflow.sample.OdeSampler;
+import dev.scoreflow.sample.Sampler;
+import dev.scoreflow.sample.SdeSampler;
+import dev.scoreflow.sample.TimeGrid;
+import dev.scoreflow.sample.ode.OdeSolver;
+import dev.scoreflow.schedule.DiscreteVp;
+import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.Ve;
+import dev.scoreflow.schedule.VpCosine;
+import dev.scoreflow.schedule.VpLinear;
+import dev.scoreflow.train.Adam;
+import dev.scoreflow.train.DiffusionObjective;
+import dev.scoreflow.train.Ema;
+import dev.scoreflow.train.FlatParameters;
+import dev.scoreflow.train.OptimizerStep;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A training step and a sampling run copy nothing from host memory to the device (on a GPU each
+ * such copy is a blocking transfer that stalls the stream): every constant is a fill kernel or
+ * a table uploaded once per device. Counted with {@link HostUploads} after one warm-up run,
+ * which is where the once-per-device tables go up. The data batch is made outside the count.
+ */
+class NoHostUploadTest {
+
+  @Test
+  void theCounterSeesOneNumberOperand() {
+    // The check itself: DJL's mul(Number) builds its operand from a Java buffer.
+    try (NDManager m = TestEngine.manager(0)) {
+      NDArray x = m.randomNormal(new Shape(4));
+      List<HostUploads.Upload> seen = HostUploads.during(() -> x.mul(0.5));
+      assertEquals(1, seen.size(), "uploads seen: " + seen);
+      assertEquals(0, HostUploads.during(() -> Scalars.mul(x, 0.5)).size());
+    }
+  }
+
+  @Test
+  void mlpTrainingStepUploadsNothing() {
+    // Weight decay, clipping and the EMA all on; continuous and discrete (table) time.
+    assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new VpLinear(), 0, 64);
+    assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new DiscreteVp(), 1000, 64);
+  }
+
+  @Test
+  void unetTrainingStepUploadsNothing() {
+    assertTrainingStepClean(new UNetS(constants()), new VpCosine(), 0, 2);
+  }
+
+  @Test
+  void gmm8DataBatchUploadsNothing() {
+    try (NDManager m = TestEngine.manager(1)) {
+      ToyData.GMM8.sample(m, 8);
+      assertNone(HostUploads.during(() -> ToyData.GMM8.sample(m, 64)), "gmm8 batch");
+    }
+  }
+
+  @Test
+  void everySamplerStepUploadsNothing() {
+    List<Supplier<Sampler>> samplers = List.of(
+        () -> new DdimSampler(3, 0.5, TimeGrid.Spacing.UNIFORM),
+        () -> new DdpmSampler(3, DdpmSampler.Variance.POSTERIOR),
+        () -> new SdeSampler(3, 1.0, TimeGrid.Spacing.UNIFORM),
+        () -> new DpmSolverPlusPlus2M(3, TimeGrid.Spacing.LOGSNR, false),
+        () -> new OdeSampler(OdeSolver.byName("euler", 1e-3, 1e-3), 3, TimeGrid.Spacing.UNIFORM),
+        () -> new OdeSampler(OdeSolver.byName("heun", 1e-3, 1e-3), 3, TimeGrid.Spacing.UNIFORM),
+        () -> new OdeSampler(OdeSolver.byName("rk4", 1e-3, 1e-3), 3, TimeGrid.Spacing.UNIFORM),
+        () -> new OdeSampler(OdeSolver.byName("rk45", 1e-2, 1e-2), 1, TimeGrid.Spacing.UNIFORM));
+    List<NoiseProcess> processes = List.of(new VpLinear(), new VpCosine(), new Ve(), new DiscreteVp());
+    try (NDManager m = TestEngine.manager(2)) {
+      ToyMlp net = new ToyMlp(m, 16, 2);
+      ParameterStore params = net.initParameters(m);
+      for (NoiseProcess p : processes) {
+        GaussianMixtureOracle oracle = GaussianMixtureOracle.gmm8(p, m);
+        for (NoisePredictor eps : List.of(NoisePredictor.of(net, params), oracle)) {
+          for (Supplier<Sampler> s : samplers) {
+            NDArray x = m.randomNormal(new Shape(32, 2));
+            try (NDScope warm = new NDScope()) {
+              s.get().sample(eps, p, x, 1e-3);
+            }
+            Sampler sampler = s.get();
+            assertNone(HostUploads.during(() -> sampler.sample(eps, p, x, 1e-3)),
+                sampler.describe() + " on " + p.name());
+          }
+        }
+      }
+      // UNet-S when autograd is off (the in-place path), one DDIM step.
+      UNetS unet = new UNetS(m);
+      ParameterStore up = unet.initParameters(m);
+      NDArray img = m.randomNormal(new Shape(2, 1, 28, 28));
+      Sampler ddim = new DdimSampler(1, 0.0, TimeGrid.Spacing.UNIFORM);
+      try (NDScope warm = new NDScope()) {
+        ddim.sample(NoisePredictor.of(unet, up), new VpLinear(), img, 1e-3);
+      }
+      assertNone(HostUploads.during(
+          () -> ddim.sample(NoisePredictor.of(unet, up), new VpLinear(), img, 1e-3)), "unet ddim");
+    }
+  }
+
+  private static NDManager constantsManager;
+
+  /** The networks' constant arrays live for the whole test class. */
+  private static synchronized NDManager constants() {
+    if (constantsManager == null) {
+      constantsManager = TestEngine.manager(3);
+    }
+    return constantsManager;
+  }
+
+  private static void assertTrainingStepClean(EpsNetwork net, NoiseProcess process,
+      int discreteSteps, int batch) {
+    try (NDManager m = TestEngine.manager(4)) {
+      Engine engine = ScoreflowEngine.engine();
+      FlatParameters flat;
+      try (ParameterStore init = net.initParameters(m)) {
+        flat = new FlatParameters(init, m);
+      }
+      Adam adam = new Adam(flat.views(), m, 0.01);
+      Ema ema = new Ema(flat.views(), m, 0.99, true);
+      OptimizerStep step = new OptimizerStep(net, flat,
+          new DiffusionObjective(process, 1e-3, discreteSteps), adam, 1.0, ema);
+      Shape shape = new Shape(batch).addAll(net.dataShape());
+      NDArray x0 = m.randomNormal(shape);
+      NDArray lossSum = m.zeros(new Shape());
+      try (NDScope warm = new NDScope()) {
+        lossSum.addi(step.apply(engine, x0, 1e-3));
+      }
+      List<HostUploads.Upload> seen = HostUploads.during(
+          () -> lossSum.addi(step.apply(engine, x0, 1e-3)));
+      assertNone(seen, net.architecture() + " training step on " + process.name());
+      assertTrue(Float.isFinite(lossSum.getFloat()));
+    }
+  }
+
+  private static void assertNone(List<HostUploads.Upload> seen, String what) {
+    assertTrue(seen.isEmpty(), what + " copied " + seen.size() + " arrays from the host: " + seen);
+  }
+}
