@@ -18,5 +18,7 @@ public final class CheckpointState {
   public long dataEpoch;
   public long dataIndex;
   public String rng = "per-step reseed: torch and DJL generators seeded with mix(seed, step)";
+  /** Devices each batch was split over (train --devices); 1 in older checkpoints. */
+  public int devices = 1;
   public TrainConfig config;
 }
