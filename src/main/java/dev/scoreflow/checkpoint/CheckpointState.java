@@ -26,5 +26,7 @@ public final class CheckpointState {
   public String deviceKind;
   public String device;
   public String natives;
+  /** Devices each batch was split over (train --devices); 1 in older checkpoints. */
+  public int devices = 1;
   public TrainConfig config;
 }

@@ -4,7 +4,10 @@ import ai.djl.Device;
 import dev.scoreflow.train.RunFolder;
 import dev.scoreflow.train.TrainConfig;
 import dev.scoreflow.train.Trainer;
+import dev.scoreflow.engine.ScoreflowEngine;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -36,6 +39,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where image data sets live (default: datasets).")
   Path dataDir;
+
+  @Option(names = "--devices", split = ",", paramLabel = "DEV,DEV[,...]",
+      description = "Data parallel: split each batch over these devices (e.g. gpu:0,gpu:1); the"
+          + " first holds the weights, sums the gradients and steps once. Instead of --device.")
+  java.util.List<String> devices;
 
   @Option(names = "--resume", arity = "0..1", fallbackValue = "", paramLabel = "CHECKPOINT",
       description = "Continue the run in --out from its newest valid checkpoint, or from CHECKPOINT.")
@@ -150,7 +158,24 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig config = TrainConfig.defaultsFor(data == null ? "gmm8" : data);
     Set<String> given = applyFlags(config);
     config.validate();
+    if (devices != null && !"auto".equals(global.device)) {
+      throw new IllegalArgumentException("--devices and --device: give one of them (the first of"
+          + " --devices is where the weights live)");
+    }
+    if (devices != null) {
+      global.device = devices.get(0);
+    }
     Device device = global.start();
+    List<Device> others = new ArrayList<>();
+    if (devices != null) {
+      for (String d : devices.subList(1, devices.size())) {
+        others.add(ScoreflowEngine.chooseDevice(d)); // names the flag if that GPU is missing
+      }
+      if (config.batch < devices.size()) {
+        throw new IllegalArgumentException("--devices: " + devices.size() + " devices need a"
+            + " --batch of at least " + devices.size() + ", got " + config.batch);
+      }
+    }
     RunFolder run = new RunFolder(out);
     AtomicBoolean stop = new AtomicBoolean();
     installStopHandlers(stop);
@@ -158,6 +183,11 @@ final class TrainCommand implements Callable<Integer> {
         ? Trainer.start(config, run, device)
         : Trainer.resume(run, resume.isEmpty() ? null : Path.of(resume), config, given, device);
         ProgressReporter progress = new ProgressReporter("train " + out.getFileName())) {
+      trainer.splitOver(others);
+      if (!others.isEmpty()) {
+        LOG.info("Each batch of {} is split over {} devices: {}", config.batch, devices.size(),
+            devices);
+      }
       Path last = trainer.run(progress, stop::get);
       progress.close();
       if (stop.get() && trainer.step() < trainer.config().steps) {

@@ -44,6 +44,14 @@ public final class DiffusionObjective {
     int batch = (int) x0.getShape().get(0);
     NDArray t = sampleTimes(m, batch);
     NDArray eps = m.randomNormal(x0.getShape());
+    return loss(net, params, x0, t, eps);
+  }
+
+  /**
+   * The loss for x0 at the given times and noise: the mean over every element of the batch.
+   * Data-parallel training draws t and eps for the whole batch and hands each device its rows.
+   */
+  public NDArray loss(EpsNetwork net, ParameterStore params, NDArray x0, NDArray t, NDArray eps) {
     Shape bcast = broadcastShape(x0.getShape());
     NDArray xt = x0.mul(process.a(t).reshape(bcast)).add(eps.mul(process.b(t).reshape(bcast)));
     NDArray pred = net.forward(params, xt, t);

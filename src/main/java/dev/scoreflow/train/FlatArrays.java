@@ -57,6 +57,9 @@ final class FlatArrays implements AutoCloseable {
       buffer = copyValues
           ? concatFlat(arrays.values())
           : manager.zeros(new Shape(offset), arrays.values().iterator().next().getDataType());
+      if (!buffer.getDevice().equals(manager.getDevice())) {
+        buffer = buffer.toDevice(manager.getDevice(), false); // a replica on another device
+      }
       NDScope.unregister(buffer);
     }
     buffer.attach(manager);

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * inside an NDScope: every temporary is released there. Nothing in it reads the device from the
  * host or copies a number to it: the loss is returned on the device.
  */
-public final class OptimizerStep {
+public final class OptimizerStep implements TrainingStep {
   private final EpsNetwork net;
   private final FlatParameters params;
   private final DiffusionObjective objective;
@@ -38,6 +38,7 @@ public final class OptimizerStep {
   }
 
   /** Runs the step and returns the batch loss (a scalar still on the device). */
+  @Override
   public NDArray apply(Engine engine, NDArray x0, double lr) {
     NDArray loss;
     try (GradientCollector gc = engine.newGradientCollector();
@@ -45,7 +46,15 @@ public final class OptimizerStep {
       loss = objective.loss(net, views, x0);
       gc.backward(loss);
     }
-    NDArray grad = params.gradient();
+    update(params.gradient(), lr);
+    return loss;
+  }
+
+  /**
+   * The part after the backward pass: clipping, Adam and the EMA on the flat buffers, then the
+   * gradient zeroed. {@code grad} is the flat gradient of the whole batch.
+   */
+  void update(NDArray grad, double lr) {
     if (gradClip > 0) {
       GradientClipping.clip(grad, gradClip);
     }
@@ -54,7 +63,18 @@ public final class OptimizerStep {
       ema.update(params.flat(), adam.stepCount() - 1);
     }
     params.zeroGradient();
-    return loss;
+  }
+
+  EpsNetwork network() {
+    return net;
+  }
+
+  FlatParameters parameters() {
+    return params;
+  }
+
+  DiffusionObjective objective() {
+    return objective;
   }
 
   /** Computes {@code loss} under a gradient collector and backpropagates it; returns the loss. */

@@ -54,6 +54,10 @@ public final class Trainer implements AutoCloseable {
   private final TrainingData data;
   private final DiffusionObjective objective;
   private final OptimizerStep optimizerStep;
+  /** The step the loop runs: {@link #optimizerStep}, or it split over devices (splitOver). */
+  private TrainingStep trainingStep;
+  /** Devices of the checkpoint resumed from (1 for a fresh run or an older checkpoint). */
+  private final int resumedDevices;
   private final List<double[]> lossHistory = new ArrayList<>();
   private long step;
   private double lastLr;
@@ -97,6 +101,8 @@ public final class Trainer implements AutoCloseable {
       this.lastLr = resumeState.lastLearningRate;
     }
     this.optimizerStep = new OptimizerStep(net, weights, objective, adam, config.gradClip, ema);
+    this.trainingStep = optimizerStep;
+    this.resumedDevices = resumeState == null ? 1 : Math.max(1, resumeState.devices);
   }
 
   /** A new run in {@code run}; refuses a folder that already holds checkpoints. */
@@ -218,6 +224,25 @@ public final class Trainer implements AutoCloseable {
     return step;
   }
 
+  /**
+   * Splits every batch between this trainer's device and {@code others} (data parallel, one
+   * update per step: {@link DataParallelStep}). EMA, checkpoints and resume are unchanged.
+   */
+  public void splitOver(List<Device> others) {
+    if (others.isEmpty()) {
+      return;
+    }
+    if (trainingStep instanceof DataParallelStep dp) {
+      dp.close();
+    }
+    trainingStep = new DataParallelStep(optimizerStep, others);
+  }
+
+  /** Devices each batch is split over. */
+  public int devices() {
+    return trainingStep instanceof DataParallelStep dp ? dp.devices() : 1;
+  }
+
   /** The seed of step k's random draws: SplitMix64 of (seed, k). */
   static long stepSeed(long seed, long step) {
     long z = seed * 0x9E3779B97F4A7C15L + step + 0x632BE59BD9B4E019L;
@@ -233,6 +258,10 @@ public final class Trainer implements AutoCloseable {
   public Path run(TrainingListener listener, BooleanSupplier stop) throws IOException {
     Engine engine = ScoreflowEngine.engine();
     LearningRate schedule = LearningRate.of(config);
+    if (step > 0 && resumedDevices != devices()) {
+      LOG.warn("Resuming on {} device(s) a run that trained on {}: it continues with the same"
+          + " updates up to float rounding, not bit for bit", devices(), resumedDevices);
+    }
     listener.started(step, config.steps);
     LOG.info("Training {} on {}: {} parameters, steps {}..{}, batch {}", net.architecture(),
         data.describe(), params.parameterCount(), step, config.steps, config.batch);
@@ -297,7 +326,7 @@ public final class Trainer implements AutoCloseable {
   private void trainStep(Engine engine, NDArray lossSum, double lr) {
     try (NDScope scope = new NDScope()) {
       NDArray x0 = data.batch(manager, step, config.batch);
-      lossSum.addi(optimizerStep.apply(engine, x0, lr));
+      lossSum.addi(trainingStep.apply(engine, x0, lr));
     }
   }
 
@@ -315,6 +344,7 @@ public final class Trainer implements AutoCloseable {
     s.deviceKind = ScoreflowEngine.deviceKind(device);
     s.device = device.toString();
     s.natives = ScoreflowEngine.nativeFlavor();
+    s.devices = devices();
     CheckpointStore store = run.checkpoints();
     Path p = store.write(s, params, ema.weights(), adam.firstMoments(), adam.secondMoments());
     store.prune(config.keep, config.keepEvery);
@@ -350,6 +380,9 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (trainingStep instanceof DataParallelStep dp) {
+      dp.close();
+    }
     manager.close();
     if (data instanceof ImageTrainingData images) {
       images.close(); // the whole data set sits on the device

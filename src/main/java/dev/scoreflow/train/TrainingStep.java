@@ -1,0 +1,10 @@
+package dev.scoreflow.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+
+/** One optimisation step on a batch, on one device or several. */
+public interface TrainingStep {
+  /** Runs the step on the batch x0 and returns its loss (a scalar on the first device). */
+  NDArray apply(Engine engine, NDArray x0, double lr);
+}
