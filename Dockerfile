@@ -27,13 +27,13 @@ RUN apt-get update \
 COPY --from=build /src/target/scoreflow.jar /opt/scoreflow/scoreflow.jar
 COPY --from=build /src/target/lib/ /opt/scoreflow/lib/
 COPY models /opt/scoreflow/models
-# jna.library.path: DJL loads libcudart by its unversioned name; the runtime image has only
-# libcudart.so.12 in /usr/local/cuda/lib64, which JNA finds by version when pointed there.
 ENV SCOREFLOW_CACHE_DIR=/data/cache/djl \
     LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
     MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1
 VOLUME /data
 WORKDIR /data
+# jna.library.path: DJL loads libcudart by its unversioned name; the runtime image has only
+# libcudart.so.12 in /usr/local/cuda/lib64, which JNA finds by version when pointed there.
 ENTRYPOINT ["java", "-Djava.awt.headless=true", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true", \
             "-Djna.library.path=/usr/local/cuda/lib64", \
             "-cp", "/opt/scoreflow/scoreflow.jar:/opt/scoreflow/lib/*", "dev.scoreflow.cli.Main"]

@@ -75,8 +75,10 @@ public final class HostUploads {
     private final List<Upload> found;
 
     RecordingStack(Deque<NDScope> below, List<Upload> found) {
-      super(below);
       this.found = found;
+      for (NDScope s : below) {
+        super.addLast(s); // scopes opened before keep their own registries
+      }
     }
 
     @Override

@@ -27,7 +27,7 @@ class OfflineStartTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.contains("PyTorch          2.3.1"), out);
-    assertTrue(out.contains("native flavour   cpu"), out);
+    assertTrue(out.contains("natives loaded   cpu"), out);
   }
 
   @Test
