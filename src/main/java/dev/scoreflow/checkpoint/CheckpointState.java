@@ -1,6 +1,6 @@
 package dev.scoreflow.checkpoint;
 
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 
 /**
  * state.json of a checkpoint: where training stood. Random draws are seeded per step from

@@ -7,7 +7,7 @@ import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.NoiseProcesses;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -27,7 +27,7 @@ import dev.scoreflow.oracle.GaussianMixtureOracle;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.VpLinear;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

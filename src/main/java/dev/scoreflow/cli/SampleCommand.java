@@ -15,7 +15,7 @@ import dev.scoreflow.sample.ChunkedSampling;
 import dev.scoreflow.sample.ImageTrajectory;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.StepObserver;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

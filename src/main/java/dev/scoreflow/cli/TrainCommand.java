@@ -2,7 +2,7 @@ package dev.scoreflow.cli;
 
 import ai.djl.Device;
 import dev.scoreflow.train.RunFolder;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Trainer;
 import dev.scoreflow.engine.ScoreflowEngine;
 import java.nio.file.Path;

@@ -24,4 +24,25 @@ public interface EpsNetwork {
    * (one time for the whole batch, as in sampling: the embedding is then computed once).
    */
   NDArray forward(ParameterStore params, NDArray x, NDArray t);
+
+  /**
+   * Number of classes K of a class-conditional network (0: unconditional). Such a network embeds
+   * K + 1 labels: 0..K-1 are the classes and K is the learned null class that stands for "no
+   * label" (classifier-free guidance, docs/conditioning.md).
+   */
+  default int numClasses() {
+    return 0;
+  }
+
+  /**
+   * eps_theta given class labels: {@code labels} is null (unconditional, or the null class for a
+   * conditional network) or INT32 [B] with values in 0..K, on x's device.
+   */
+  default NDArray forward(ParameterStore params, NDArray x, NDArray t, NDArray labels) {
+    if (labels != null) {
+      throw new IllegalArgumentException("the " + architecture()
+          + " network is not class-conditional; train with --class-conditional");
+    }
+    return forward(params, x, t);
+  }
 }

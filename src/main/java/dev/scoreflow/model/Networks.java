@@ -1,7 +1,7 @@
 package dev.scoreflow.model;
 
 import ai.djl.ndarray.NDManager;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 
 /** Builds the network a config names. */
 public final class Networks {

@@ -12,7 +12,7 @@ import dev.scoreflow.eval.EvalSeeds;
 import dev.scoreflow.eval.ImageQuality;
 import dev.scoreflow.sample.ChunkedSampling;
 import dev.scoreflow.sample.Sampler;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;

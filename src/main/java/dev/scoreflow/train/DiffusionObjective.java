@@ -1,5 +1,7 @@
 package dev.scoreflow.train;
 
+import dev.scoreflow.spec.TrainConfig;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

@@ -1,5 +1,7 @@
 package dev.scoreflow.train;
 
+import dev.scoreflow.spec.TrainConfig;
+
 /** Learning rate as a pure function of the step: linear warm-up, then constant or cosine decay. */
 public final class LearningRate {
   private final double peak;

@@ -1,5 +1,7 @@
 package dev.scoreflow.train;
 
+import dev.scoreflow.spec.TrainConfig;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.scoreflow.train;
 
+import dev.scoreflow.spec.TrainConfig;
+
 import ai.djl.Device;
 import dev.scoreflow.data.ImageDataset;
 import dev.scoreflow.data.ImageFiles;

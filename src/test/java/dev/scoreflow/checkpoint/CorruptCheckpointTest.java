@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.TestEngine;
 import dev.scoreflow.train.RunFolder;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Trainer;
 import dev.scoreflow.train.TrainingListener;
 import java.io.RandomAccessFile;

@@ -9,7 +9,7 @@ import dev.scoreflow.TestEngine;
 import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.train.RunFolder;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Trainer;
 import dev.scoreflow.train.TrainingListener;
 import java.nio.file.Path;

@@ -14,7 +14,7 @@ import com.google.gson.JsonParser;
 import dev.scoreflow.TestEngine;
 import dev.scoreflow.model.Networks;
 import dev.scoreflow.model.ParameterStore;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -16,7 +16,7 @@ import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.Networks;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.model.ParameterStore;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

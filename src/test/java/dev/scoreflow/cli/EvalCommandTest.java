@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.scoreflow.TestEngine;
 import dev.scoreflow.train.RunFolder;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Trainer;
 import dev.scoreflow.train.TrainingListener;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import dev.scoreflow.checkpoint.LoadedModel;
 import dev.scoreflow.data.IdxWriter;
 import dev.scoreflow.model.Networks;
 import dev.scoreflow.model.ParameterStore;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

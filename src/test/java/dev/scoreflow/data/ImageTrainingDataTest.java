@@ -15,7 +15,7 @@ import dev.scoreflow.TestEngine;
 import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.train.ImageTrainingData;
 import dev.scoreflow.train.ToyTrainingData;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.TrainingData;
 import dev.scoreflow.train.TrainingDataFactory;
 import java.io.IOException;

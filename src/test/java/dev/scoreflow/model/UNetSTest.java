@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.scoreflow.TestEngine;
-import dev.scoreflow.train.TrainConfig;
+import dev.scoreflow.spec.TrainConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

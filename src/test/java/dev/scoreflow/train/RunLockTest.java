@@ -1,5 +1,7 @@
 package dev.scoreflow.train;
 
+import dev.scoreflow.spec.TrainConfig;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

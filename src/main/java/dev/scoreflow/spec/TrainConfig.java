@@ -1,4 +1,4 @@
-package dev.scoreflow.train;
+package dev.scoreflow.spec;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -43,6 +43,42 @@ public final class TrainConfig {
   public double emaDecay = 0.995;
   /** Ramp the EMA decay up as min(emaDecay, (1 + k)/(10 + k)) over the first updates. */
   public boolean emaWarmup = true;
+  // ---- Image data (issue 11): the shape comes from the data; these only transform it. ----
+  /** {@code --channels 1|3}: convert images to grey or RGB; 0 keeps the data's own channels. */
+  public int imageChannels = 0;
+  /** {@code --image-size N}: resize (shorter side) and centre-crop to N x N; 0 keeps the size. */
+  public int imageSize = 0;
+  /** Shape of one example [2] or [C, H, W], recorded from the data when training starts. */
+  public long[] dataShape = null;
+  /** Class names in label order, recorded from the data (empty: unlabelled). */
+  public java.util.List<String> classNames = new java.util.ArrayList<>();
+
+  // ---- Class conditioning (issue 11). ----
+  /** {@code --class-conditional}: one network, conditional and (via a null class) unconditional. */
+  public boolean classConditional = false;
+  /** {@code --label-dropout}: probability a label is replaced by the null class in training. */
+  public double labelDropout = 0.1;
+
+  // ---- Configurable UNet (issue 11); null/0 means the preset's value. ----
+  /** {@code --model-channels}: base channel count of {@code --arch unet}. */
+  public int modelChannels = 0;
+  /** {@code --channel-mult}, e.g. [1, 2, 2]. */
+  public int[] channelMult = null;
+  /** {@code --res-blocks} per resolution. */
+  public int resBlocks = 0;
+  /** {@code --attention-res}: resolutions (e.g. 14, or 16 and 8) that get self-attention. */
+  public int[] attentionRes = null;
+  /** {@code --dropout} in the residual blocks. */
+  public double dropout = 0.0;
+  /** {@code --groups} of GroupNorm. */
+  public int groups = 0;
+
+  // ---- Processes and parameterisations (issue 12). {@code schedule} holds the process name. ----
+  /** {@code --prediction eps|x0|velocity}; null means the process's default. */
+  public String prediction = null;
+  /** {@code --pfgm-d}: the augmented dimension D of PFGM++ (1 is PFGM). */
+  public int pfgmD = 1;
+
   public long seed = 0;
   public long checkpointEvery = 0;
   /** Keep the newest K valid checkpoints (0 keeps all) ... */
