@@ -42,6 +42,9 @@ public final class CheckpointStore {
   public static final String ADAM_V = "adam-v.ndlist";
   public static final String STATE = "state.json";
 
+  private static final String TMP_PREFIX = ".tmp-";
+  private static final String OLD_PREFIX = ".old-";
+
   private final Path dir;
 
   public CheckpointStore(Path dir) {
@@ -56,38 +59,121 @@ public final class CheckpointStore {
     return String.format("step-%08d", step);
   }
 
-  /** Writes a complete checkpoint and returns its folder. */
+  /**
+   * Writes a complete checkpoint and returns its folder. When a write fails (a full disk, say),
+   * the temporary folder is removed and the error names the checkpoint and the last good one,
+   * which the failed write never touched.
+   */
   public Path write(CheckpointState state, ParameterStore model, ParameterStore ema,
-      ParameterStore adamM, ParameterStore adamV) throws IOException {
-    Files.createDirectories(dir);
+      ParameterStore adamM, ParameterStore adamV) {
     String name = folderName(state.step);
-    Path tmp = dir.resolve(".tmp-" + name);
-    deleteTree(tmp);
-    Files.createDirectories(tmp);
-    List<String> files = new ArrayList<>();
-    writeArrays(tmp, MODEL, model, files);
-    writeArrays(tmp, EMA, ema, files);
-    writeArrays(tmp, ADAM_M, adamM, files);
-    writeArrays(tmp, ADAM_V, adamV, files);
-    writeDurably(tmp.resolve(STATE), GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
-    files.add(STATE);
-    writeDurably(tmp.resolve(Manifest.FILE),
-        Manifest.of(tmp, files).toJson().getBytes(StandardCharsets.UTF_8));
-    syncDirectory(tmp);
+    Path tmp = dir.resolve(TMP_PREFIX + name);
     Path target = dir.resolve(name);
     Path old = null;
-    if (Files.exists(target)) {
-      old = dir.resolve(".old-" + name);
-      deleteTree(old);
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.createDirectories(dir);
+      deleteTree(tmp);
+      Files.createDirectories(tmp);
+      List<String> files = new ArrayList<>();
+      writeArrays(tmp, MODEL, model, files);
+      writeArrays(tmp, EMA, ema, files);
+      writeArrays(tmp, ADAM_M, adamM, files);
+      writeArrays(tmp, ADAM_V, adamV, files);
+      writeDurably(tmp.resolve(STATE), GSON.toJson(state).getBytes(StandardCharsets.UTF_8));
+      files.add(STATE);
+      writeDurably(tmp.resolve(Manifest.FILE),
+          Manifest.of(tmp, files).toJson().getBytes(StandardCharsets.UTF_8));
+      syncDirectory(tmp);
+      if (Files.exists(target)) {
+        old = dir.resolve(OLD_PREFIX + name);
+        deleteTree(old);
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw failedWrite(target, tmp, old, e);
     }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     syncDirectory(dir);
     if (old != null) {
-      deleteTree(old);
+      try {
+        deleteTree(old);
+      } catch (IOException e) { // the new checkpoint is in place; the next run removes it
+        LOG.warn("cannot remove {}: {}", old, e.getMessage());
+      }
     }
     return target;
   }
+
+  /** Cleans up after a failed write and says what happened, and what is still there, in one line. */
+  private CheckpointException failedWrite(Path target, Path tmp, Path old, IOException e) {
+    try {
+      deleteTree(tmp);
+      if (old != null && !Files.exists(target) && Files.exists(old)) {
+        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE); // put the replaced one back
+      }
+    } catch (IOException again) {
+      LOG.warn("cannot clean up after the failed write of {}: {}", target, again.getMessage());
+    }
+    String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Path good = newestVerified();
+    String rest = good == null
+        ? "the run has no earlier checkpoint"
+        : "the last good checkpoint, " + good + ", is intact (continue from it with --resume)";
+    return new CheckpointException("cannot write checkpoint " + target + " ("
+        + why.replace('\n', ' ') + "); " + rest, e);
+  }
+
+  private Path newestVerified() {
+    for (Path p : list()) {
+      try {
+        Manifest.verify(p);
+        return p;
+      } catch (CheckpointException e) {
+        // not a good one; look further back
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Removes what interrupted writes left behind: every {@code .tmp-step-*} folder, and every
+   * {@code .old-step-*} folder whose checkpoint is in place (one without it is the only copy, so
+   * it is renamed back). Call only while holding the run's lock, so no write is under way.
+   */
+  public void removeLeftovers() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        found.add(p);
+      }
+    }
+    for (Path p : found) {
+      String n = p.getFileName().toString();
+      if (n.startsWith(TMP_PREFIX) && NAME.matcher(n.substring(TMP_PREFIX.length())).matches()) {
+        LOG.info("Removing {}, left by a checkpoint write that did not finish", p);
+        deleteTree(p);
+      } else if (n.startsWith(OLD_PREFIX)
+          && NAME.matcher(n.substring(OLD_PREFIX.length())).matches()) {
+        Path target = dir.resolve(n.substring(OLD_PREFIX.length()));
+        if (Files.exists(target)) {
+          deleteTree(p);
+        } else {
+          LOG.warn("Restoring {} from {}, left by an interrupted checkpoint write", target, p);
+          Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+    }
+  }
+
+  /** Test seam: called with each file's path just before it is written (null: none). */
+  interface WriteHook {
+    void beforeWrite(Path file) throws IOException;
+  }
+
+  static volatile WriteHook writeHook;
 
   private static void writeArrays(Path folder, String file, ParameterStore store, List<String> files)
       throws IOException {
@@ -101,6 +187,10 @@ public final class CheckpointStore {
 
   /** Writes bytes and forces them to the disk before returning. */
   public static void writeDurably(Path file, byte[] bytes) throws IOException {
+    WriteHook hook = writeHook;
+    if (hook != null) {
+      hook.beforeWrite(file);
+    }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       ByteBuffer buf = ByteBuffer.wrap(bytes);

@@ -15,9 +15,9 @@ public final class GlobalOptions {
       description = "Where every tensor lives (default: ${DEFAULT-VALUE}: first GPU, else CPU).")
   String device;
 
-  @Option(names = "--threads", defaultValue = "0",
-      description = "Intra-op threads of PyTorch (default: all cores available).")
-  int threads;
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Intra-op threads of PyTorch, N >= 1 (default: all cores available).")
+  Integer threads; // null: all cores
 
   @Option(names = "--cache-dir", paramLabel = "DIR",
       description = "Where the PyTorch natives are unpacked (default: $SCOREFLOW_CACHE_DIR, "
@@ -39,11 +39,12 @@ public final class GlobalOptions {
       Configurator.setLevel("dev.scoreflow", Level.DEBUG);
       Configurator.setLevel("ai.djl", Level.INFO);
     }
-    if (threads < 0) {
-      throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+    if (threads != null && threads < 1) {
+      throw new IllegalArgumentException("--threads must be >= 1 (leave it out to use all "
+          + Runtime.getRuntime().availableProcessors() + " cores), got " + threads);
     }
     ScoreflowEngine.configureOffline(cacheDir);
-    ScoreflowEngine.configureThreads(threads);
+    ScoreflowEngine.configureThreads(threads == null ? 0 : threads);
     ScoreflowEngine.configureCudnnBenchmark(!noCudnnBenchmark); // read once, at engine load
     ScoreflowEngine.engine();
     return ScoreflowEngine.chooseDevice(device);

@@ -179,6 +179,7 @@ public final class Trainer implements AutoCloseable {
       CheckpointState state, Path folder, UnderLock first) throws IOException {
     RunLock lock = RunLock.acquire(run.root());
     try {
+      run.checkpoints().removeLeftovers(); // under the lock, so no write of ours is under way
       first.run();
       CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
       Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), state,
@@ -284,7 +285,7 @@ public final class Trainer implements AutoCloseable {
           // The one host read of the loop: once per window, so steps never wait for the device.
           double loss = HostCopy.scalar(lossSum) / inWindow;
           if (!Double.isFinite(loss)) {
-            throw new IllegalStateException("the loss became " + loss + " by step " + step
+            throw new TrainingDivergedException("the loss became " + loss + " by step " + step
                 + "; try a lower --lr or --grad-clip (the last checkpoint was not overwritten)");
           }
           double rate = inWindow / ((System.nanoTime() - windowStart) / 1e9);
