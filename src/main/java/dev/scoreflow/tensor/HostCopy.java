@@ -28,6 +28,11 @@ public final class HostCopy {
     return read(a, NDArray::toFloatArray);
   }
 
+  /** The values of an integer array (INT32, or INT64 narrowed) on the host. */
+  public static int[] ints(NDArray a) {
+    return read(a, h -> h.toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
+  }
+
   /** The single value of a scalar (any float or integer dtype) as a double. */
   public static double scalar(NDArray a) {
     return read(a, h -> h.toArray()[0].doubleValue());

@@ -46,7 +46,7 @@ public final class DataParallelStep implements TrainingStep, AutoCloseable {
   }
 
   @Override
-  public NDArray apply(Engine engine, NDArray x0, double lr) {
+  public NDArray apply(Engine engine, NDArray x0, NDArray labels, double lr) {
     NDManager m0 = x0.getManager();
     Device first = x0.getDevice();
     DiffusionObjective objective = primary.objective();
@@ -59,6 +59,7 @@ public final class DataParallelStep implements TrainingStep, AutoCloseable {
     // The same draws, in the same order, as DiffusionObjective.loss on one device.
     NDArray t = objective.sampleTimes(m0, batch);
     NDArray eps = m0.randomNormal(x0.getShape());
+    NDArray kept = objective.dropLabels(labels);
     NDArray loss = null;
     for (int d = 0; d < k; d++) {
       int from = (int) ((long) d * batch / k);
@@ -69,10 +70,11 @@ public final class DataParallelStep implements TrainingStep, AutoCloseable {
       NDArray xs = x0.get(rows).toDevice(dev, false);
       NDArray ts = t.get(rows).toDevice(dev, false);
       NDArray es = eps.get(rows).toDevice(dev, false);
+      NDArray ls = kept == null ? null : kept.get(rows).toDevice(dev, false);
       NDArray part;
       try (GradientCollector gc = engine.newGradientCollector();
           ParameterStore views = p.recordedViews(xs.getManager())) {
-        part = Scalars.mul(objective.loss(primary.network(), views, xs, ts, es),
+        part = Scalars.mul(objective.loss(primary.network(), views, xs, ls, ts, es),
             (double) (to - from) / batch);
         gc.backward(part);
       }

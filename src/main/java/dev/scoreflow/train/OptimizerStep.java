@@ -39,11 +39,11 @@ public final class OptimizerStep implements TrainingStep {
 
   /** Runs the step and returns the batch loss (a scalar still on the device). */
   @Override
-  public NDArray apply(Engine engine, NDArray x0, double lr) {
+  public NDArray apply(Engine engine, NDArray x0, NDArray labels, double lr) {
     NDArray loss;
     try (GradientCollector gc = engine.newGradientCollector();
         ParameterStore views = params.recordedViews(x0.getManager())) {
-      loss = objective.loss(net, views, x0);
+      loss = objective.loss(net, views, x0, labels);
       gc.backward(loss);
     }
     update(params.gradient(), lr);

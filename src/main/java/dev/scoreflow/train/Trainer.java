@@ -181,15 +181,54 @@ public final class Trainer implements AutoCloseable {
     try {
       run.checkpoints().removeLeftovers(); // under the lock, so no write of ours is under way
       first.run();
-      CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
-      Trainer t = new Trainer(config, run, device, TrainingDataFactory.create(config, device), state,
-          folder);
+      TrainingData data = TrainingDataFactory.create(config, device);
+      Trainer t;
+      try {
+        recordDataSpec(config, data);
+        CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
+        t = new Trainer(config, run, device, data, state, folder);
+      } catch (IOException | RuntimeException e) {
+        if (data instanceof AutoCloseable c) {
+          closeQuietly(c);
+        }
+        throw e;
+      }
       t.lock = lock;
       t.resetMetrics(state == null ? 0 : state.step);
       return t;
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
+    }
+  }
+
+  /**
+   * Writes what the data are (shape, class names) into the config, so checkpoints and model
+   * folders carry it; checks that a class-conditional run has labelled data.
+   */
+  static void recordDataSpec(TrainConfig config, TrainingData data) {
+    long[] shape = data.exampleShape().getShape();
+    if (config.dataShape == null) {
+      config.dataShape = shape;
+    } else if (!java.util.Arrays.equals(config.dataShape, shape)) {
+      throw new IllegalArgumentException("--data " + config.data + ": examples are "
+          + new ai.djl.ndarray.types.Shape(shape) + " but the run was trained on "
+          + new ai.djl.ndarray.types.Shape(config.dataShape));
+    }
+    if (config.classNames == null || config.classNames.isEmpty()) {
+      config.classNames = new ArrayList<>(data.classNames());
+    }
+    if (config.classConditional && config.classNames.isEmpty()) {
+      throw new IllegalArgumentException("--class-conditional: the data set '" + config.data
+          + "' has no class labels");
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // already failing; the first error is the one to report
     }
   }
 
@@ -328,8 +367,12 @@ public final class Trainer implements AutoCloseable {
 
   private void trainStep(Engine engine, NDArray lossSum, double lr) {
     try (NDScope scope = new NDScope()) {
-      NDArray x0 = data.batch(manager, step, config.batch);
-      lossSum.addi(trainingStep.apply(engine, x0, lr));
+      if (config.classConditional) {
+        TrainingData.Batch b = data.labelledBatch(manager, step, config.batch);
+        lossSum.addi(trainingStep.apply(engine, b.x0(), b.labels(), lr));
+      } else {
+        lossSum.addi(trainingStep.apply(engine, data.batch(manager, step, config.batch), lr));
+      }
     }
   }
 

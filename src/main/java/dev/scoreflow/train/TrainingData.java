@@ -12,6 +12,25 @@ public interface TrainingData {
   /** The batch for training step {@code step} (0-based), on {@code manager}'s device. */
   NDArray batch(NDManager manager, long step, int size);
 
+  /**
+   * A batch and its class labels: INT32 [B] with values 0..K-1, on the batch's device, or null
+   * for unlabelled data.
+   */
+  record Batch(NDArray x0, NDArray labels) {}
+
+  /**
+   * The batch of step {@code step} with its labels, row for row. Data without labels return
+   * {@link #batch} and null labels.
+   */
+  default Batch labelledBatch(NDManager manager, long step, int size) {
+    return new Batch(batch(manager, step, size), null);
+  }
+
+  /** Names of the classes in label order; empty for unlabelled data. */
+  default java.util.List<String> classNames() {
+    return java.util.List.of();
+  }
+
   /** Short description for logs. */
   String describe();
 }
