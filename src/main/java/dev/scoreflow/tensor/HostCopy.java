@@ -30,7 +30,14 @@ public final class HostCopy {
 
   /** The values of an integer array (INT32, or INT64 narrowed) on the host. */
   public static int[] ints(NDArray a) {
-    return read(a, h -> h.toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
+    return read(a, h -> {
+      if (h.getDataType() == ai.djl.ndarray.types.DataType.INT32) {
+        return h.toIntArray();
+      }
+      try (NDArray narrow = h.toType(ai.djl.ndarray.types.DataType.INT32, false)) {
+        return narrow.toIntArray();
+      }
+    });
   }
 
   /** The single value of a scalar (any float or integer dtype) as a double. */
