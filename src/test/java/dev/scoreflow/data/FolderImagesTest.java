@@ -157,6 +157,27 @@ class FolderImagesTest {
   }
 
   @Test
+  void shrinkingAveragesTheFootprintInsteadOfPickingAPixel() throws IOException {
+    // A 1-pixel checkerboard of 0 and 200 halved: every output pixel covers two of each, so it
+    // is 100 (area average); picking one input pixel would give 0s and 200s.
+    int side = 8;
+    byte[] checker = new byte[side * side];
+    for (int i = 0; i < checker.length; i++) {
+      checker[i] = (byte) (((i / side + i % side) % 2) * 200);
+    }
+    TinyPictures.write(dir.resolve("c.png"), "png", checker, 1, side, side);
+    byte[] half = image(load(dir, 4, 0), 0);
+    for (int i = 0; i < half.length; i++) {
+      assertEquals(100, half[i] & 0xff, "pixel " + i);
+    }
+    // A third: footprints of 3 x 3 pixels with 4 or 5 of 200, weights 1/9 (8 -> 3 is 8/3 each).
+    byte[] third = image(load(dir, 3, 0), 0);
+    for (byte b : third) {
+      assertTrue((b & 0xff) > 70 && (b & 0xff) < 130, "area average near 100, got " + (b & 0xff));
+    }
+  }
+
+  @Test
   void greyAmongColourNamesTheGreyFileAndSuggestsChannels() throws IOException {
     for (int k = 0; k < 3; k++) {
       TinyPictures.write(dir.resolve("a" + k + ".png"), "png", TinyPictures.colourPixels(W, H, k), 3, W, H);
