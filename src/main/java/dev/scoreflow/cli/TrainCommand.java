@@ -33,12 +33,25 @@ final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--data", paramLabel = "NAME",
-      description = "moons, swissroll, checkerboard, rings, gmm8 (default), or mnist, "
-          + "fashion-mnist, idx:DIR.")
+      description = "moons, swissroll, checkerboard, rings, gmm8 (default), or images: mnist, "
+          + "fashion-mnist, idx:DIR (IDX files), folder:DIR (PNG/JPEG/BMP/GIF; a subfolder per "
+          + "class), cifar10.")
   String data;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where image data sets live (default: datasets).")
   Path dataDir;
+
+  @Option(names = "--image-size", paramLabel = "N",
+      description = "Images: resize the shorter side to N and centre-crop N x N (default: keep).")
+  Integer imageSize;
+
+  @Option(names = "--channels", paramLabel = "1|3",
+      description = "Images: convert to grey (1) or RGB (3) (default: the data's own).")
+  Integer imageChannels;
+
+  @Option(names = "--hflip", description = "Images: mirror each example left-right at random"
+      + " (natural images; off by default, a mirrored digit is no digit).")
+  Boolean randomFlip;
 
   @Option(names = "--devices", split = ",", paramLabel = "DEV,DEV[,...]",
       description = "Data parallel: split each batch over these devices (e.g. gpu:0,gpu:1); the"
@@ -116,6 +129,9 @@ final class TrainCommand implements Callable<Integer> {
       c.dataDir = dataDir.toString();
       given.add("dataDir");
     }
+    given.addAll(set(c, "imageSize", imageSize));
+    given.addAll(set(c, "imageChannels", imageChannels));
+    given.addAll(set(c, "randomFlip", randomFlip));
     given.addAll(set(c, "steps", steps));
     given.addAll(set(c, "batch", batch));
     given.addAll(set(c, "lr", lr));
@@ -157,6 +173,10 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainConfig config = TrainConfig.defaultsFor(data == null ? "gmm8" : data);
     Set<String> given = applyFlags(config);
+    if (imageSize != null && imageSize == 0) {
+      throw new IllegalArgumentException("--image-size must lie in 1..1024 pixels, got 0 (leave"
+          + " the flag out to keep the data's size)");
+    }
     config.validate();
     if (devices != null && !"auto".equals(global.device)) {
       throw new IllegalArgumentException("--devices and --device: give one of them (the first of"

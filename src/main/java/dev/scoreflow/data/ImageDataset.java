@@ -7,16 +7,18 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.spec.DataSpec;
 import java.nio.ByteBuffer;
 
 /**
- * A whole small image data set held on the device: images float32 [N, 1, rows, cols] with pixels
- * mapped from 0..255 to [-1, 1] (x / 127.5 - 1, the range the noise processes assume), and labels
- * int64 [N].
+ * A whole small image data set held on the device: images float32 [N, C, H, W] with pixels
+ * mapped from 0..255 to [-1, 1] (x / 127.5 - 1, the range the noise processes assume), labels
+ * int64 [N] (none for unlabelled sets), and its {@link DataSpec}.
  *
- * <p>MNIST's 60,000 images are 188 MB as float32, small enough to keep on any device. The raw
- * bytes cross to the device once, at load, and are converted there; batches are then gathered on
- * the device by index (see {@code ImageTrainingData}), so no step copies image data from the host.
+ * <p>MNIST's 60,000 images are 188 MB as float32 and CIFAR-10's 50,000 are 614 MB, small enough
+ * to keep on any device. The raw bytes cross to the device once, at load, and are converted
+ * there; batches are then gathered on the device by index (see {@code ImageTrainingData}), so no
+ * step copies image data from the host.
  */
 public final class ImageDataset implements AutoCloseable {
   private final String name;
@@ -24,29 +26,32 @@ public final class ImageDataset implements AutoCloseable {
   private final NDManager manager;
   private final NDArray images;
   private final NDArray labels;
+  private final DataSpec spec;
   private final int count;
-  private final int rows;
-  private final int cols;
   private final boolean randomFlip;
 
-  private ImageDataset(String name, NDManager manager, IdxData imageData, IdxData labelData, boolean randomFlip) {
-    int[] dims = imageData.dims();
-    this.name = name;
-    this.source = imageData.source().toString();
+  private ImageDataset(ImageSet set, NDManager manager, boolean randomFlip) {
+    this.name = set.name();
+    this.source = set.source();
     this.manager = manager;
-    this.count = dims[0];
-    this.rows = dims[1];
-    this.cols = dims[2];
+    this.count = set.count();
+    this.spec = set.spec();
     this.randomFlip = randomFlip;
     // One host->device copy of the bytes (4x smaller than float32), then convert on the device.
-    try (NDArray raw = manager.create(ByteBuffer.wrap(imageData.payload()),
-        new Shape(count, 1, rows, cols), DataType.UINT8);
-        NDArray rawLabels = manager.create(ByteBuffer.wrap(labelData.payload()), new Shape(count), DataType.UINT8)) {
+    try (NDArray raw = manager.create(ByteBuffer.wrap(set.pixels()),
+        new Shape(count, set.channels(), set.height(), set.width()), DataType.UINT8)) {
       this.images = toModelRange(raw);
-      this.labels = rawLabels.toType(DataType.INT64, false);
+    }
+    if (set.labelled()) {
+      try (NDArray rawLabels = manager.create(set.labels())) {
+        this.labels = rawLabels.toType(DataType.INT64, false);
+      }
+      NDScope.unregister(labels);
+    } else {
+      this.labels = null;
     }
     // Loaded inside an NDScope (a training step, a test) these must outlive that scope.
-    NDScope.unregister(images, labels);
+    NDScope.unregister(images);
   }
 
   /** Pixels 0..255 (any integer type) as float32 in [-1, 1]: x / 127.5 - 1. A new array. */
@@ -61,21 +66,27 @@ public final class ImageDataset implements AutoCloseable {
    * @throws MissingDataException or {@link DataFormatException}, naming the file at fault
    */
   public static ImageDataset load(ImageFiles files, Device device, boolean randomFlip) {
-    IdxData imageData = IdxReader.readImages(files.images());
-    IdxData labelData = IdxReader.readLabels(files.labels());
-    checkPair(imageData, labelData);
-    return build(files.name(), NDManager.newBaseManager(device), imageData, labelData, randomFlip);
+    return load(IdxImages.read(files), device, randomFlip);
+  }
+
+  /** Builds {@code set} on {@code device} in a manager of its own that {@link #close()} releases. */
+  public static ImageDataset load(ImageSet set, Device device, boolean randomFlip) {
+    return build(set, NDManager.newBaseManager(device), randomFlip);
   }
 
   /** Builds the set from IDX contents already read, in a sub-manager of {@code parent}. */
   public static ImageDataset of(String name, IdxData images, IdxData labels, NDManager parent, boolean randomFlip) {
-    checkPair(images, labels);
-    return build(name, parent.newSubManager(), images, labels, randomFlip);
+    return build(IdxImages.of(name, images, labels), parent.newSubManager(), randomFlip);
   }
 
-  private static ImageDataset build(String name, NDManager manager, IdxData images, IdxData labels, boolean randomFlip) {
+  /** Builds {@code set} in a sub-manager of {@code parent}. */
+  public static ImageDataset of(ImageSet set, NDManager parent, boolean randomFlip) {
+    return build(set, parent.newSubManager(), randomFlip);
+  }
+
+  private static ImageDataset build(ImageSet set, NDManager manager, boolean randomFlip) {
     try {
-      return new ImageDataset(name, manager, images, labels, randomFlip);
+      return new ImageDataset(set, manager, randomFlip);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -113,17 +124,35 @@ public final class ImageDataset implements AutoCloseable {
     return count;
   }
 
+  public int channels() {
+    return spec.channels();
+  }
+
   public int rows() {
-    return rows;
+    return spec.height();
   }
 
   public int cols() {
-    return cols;
+    return spec.width();
   }
 
-  /** Shape of one example: [1, rows, cols]. */
+  /** Shape of one example: [C, H, W]. */
   public Shape exampleShape() {
-    return new Shape(1, rows, cols);
+    return spec.exampleShape();
+  }
+
+  /** What one example is: C x H x W, and the class names (empty when unlabelled). */
+  public DataSpec spec() {
+    return spec;
+  }
+
+  /** Whether every image has a label. */
+  public boolean labelled() {
+    return labels != null;
+  }
+
+  public java.util.List<String> classNames() {
+    return spec.classNames();
   }
 
   /** Whether batches may be mirrored left-right; off by default, since a mirrored digit is no digit. */
@@ -135,12 +164,12 @@ public final class ImageDataset implements AutoCloseable {
     return manager.getDevice();
   }
 
-  /** All images, float32 [N, 1, rows, cols] in [-1, 1], on the device. Owned by this set. */
+  /** All images, float32 [N, C, H, W] in [-1, 1], on the device. Owned by this set. */
   public NDArray images() {
     return images;
   }
 
-  /** All labels, int64 [N], on the device. Owned by this set. */
+  /** All labels, int64 [N], on the device (null for an unlabelled set). Owned by this set. */
   public NDArray labels() {
     return labels;
   }
@@ -151,7 +180,7 @@ public final class ImageDataset implements AutoCloseable {
   }
 
   /**
-   * The images at {@code indices} (int64 [B], on this set's device), as a new [B, 1, rows, cols]
+   * The images at {@code indices} (int64 [B], on this set's device), as a new [B, C, H, W]
    * array attached to {@code target}. Where {@code flip} (boolean [B], may be null) is true the
    * image is mirrored left-right.
    */
@@ -174,6 +203,9 @@ public final class ImageDataset implements AutoCloseable {
 
   /** The labels at {@code indices}, int64 [B], attached to {@code target}. */
   public NDArray gatherLabels(NDManager target, NDArray indices) {
+    if (labels == null) {
+      throw new IllegalStateException(name + " has no labels");
+    }
     NDArray out = labels.get(indices);
     out.attach(target);
     return out;
@@ -186,6 +218,7 @@ public final class ImageDataset implements AutoCloseable {
 
   @Override
   public String toString() {
-    return name + ": " + count + " images of " + rows + "x" + cols + " from " + source + " on " + device();
+    return name + ": " + count + " images of " + spec.describeShape() + " from " + source + " on "
+        + device();
   }
 }

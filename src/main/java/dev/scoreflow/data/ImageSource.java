@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns {@code --data} and {@code --data-dir} into the IDX files of an image data set.
+ * Turns {@code --data} and {@code --data-dir} into an image data set: looks up the
+ * {@link ImageSetReader} of the name ({@link #READERS}: IDX sets, {@code folder:DIR},
+ * {@code cifar10}) and reads it, and finds the files of IDX sets.
  *
  * <p>{@code mnist} and {@code fashion-mnist} live in {@code <dataDir>/mnist/} and {@code
  * <dataDir>/fashion-mnist/} (as scripts/get-datasets.sh puts them); {@code idx:DIR} is any folder
@@ -23,12 +25,50 @@ public final class ImageSource {
   public static final String IDX_PREFIX = "idx:";
   /** Splits in the order they are tried. */
   static final List<String> SPLITS = List.of("train", "t10k");
+  /** Every kind of image data set; one entry per file format. */
+  static final List<ImageSetReader> READERS = List.of(new IdxImages(), new FolderImages(),
+      new Cifar10Images());
 
   private ImageSource() {}
 
   /** Whether {@code data} names an image data set rather than a 2-D one. */
   public static boolean isImageData(String data) {
-    return data != null && (NAMES.contains(data) || data.startsWith(IDX_PREFIX));
+    return data != null && READERS.stream().anyMatch(r -> r.accepts(data));
+  }
+
+  /** The image data set names and forms --data takes: mnist, ..., idx:DIR, folder:DIR, cifar10. */
+  public static List<String> usage() {
+    List<String> all = new ArrayList<>();
+    for (ImageSetReader r : READERS) {
+      all.addAll(r.usage());
+    }
+    return all;
+  }
+
+  /**
+   * Reads the training images of {@code data}, every file checked, then brought to {@code
+   * options}' size and channels.
+   *
+   * @throws MissingDataException or {@link DataFormatException}, naming the file at fault
+   */
+  public static ImageSet load(String data, ImageOptions options) {
+    return reader(data).read(data, options).transformed(options.imageSize(), options.channels());
+  }
+
+  /** As {@link #load}, for the part of the set kept apart from training (for evaluation). */
+  public static ImageSet loadHeldOut(String data, ImageOptions options) {
+    return reader(data).readHeldOut(data, options)
+        .transformed(options.imageSize(), options.channels());
+  }
+
+  private static ImageSetReader reader(String data) {
+    for (ImageSetReader r : READERS) {
+      if (data != null && r.accepts(data)) {
+        return r;
+      }
+    }
+    throw new IllegalArgumentException("--data: '" + data + "' is not an image data set; expected"
+        + " one of " + usage());
   }
 
   /** The data folder a config gives; null or blank means {@value #DEFAULT_DATA_DIR}. */
@@ -84,8 +124,8 @@ public final class ImageSource {
       return Paths.get(dir);
     }
     if (!NAMES.contains(data)) {
-      throw new IllegalArgumentException("--data: '" + data + "' is not an image data set; expected one of "
-          + NAMES + " or idx:DIR");
+      throw new IllegalArgumentException("--data: '" + data + "' is not an IDX image data set;"
+          + " expected one of " + NAMES + " or idx:DIR");
     }
     return dataDir.resolve(data);
   }

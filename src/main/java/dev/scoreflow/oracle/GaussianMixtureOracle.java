@@ -125,6 +125,14 @@ public final class GaussianMixtureOracle implements NoisePredictor {
 
   /** n exact draws from p_0 on {@code manager} (engine's seeded generator). */
   public NDArray sampleData(NDManager manager, int n) {
+    return sampleLabelledData(manager, n)[0];
+  }
+
+  /**
+   * n exact draws from p_0 and the component each was drawn from: {points [n, D], components
+   * int64 [n]}; the points are those {@link #sampleData} gives for the same generator state.
+   */
+  public NDArray[] sampleLabelledData(NDManager manager, int n) {
     int k = weights.length;
     double[] cum = new double[k];
     double acc = 0;
@@ -138,7 +146,7 @@ public final class GaussianMixtureOracle implements NoisePredictor {
     idx = Scalars.minimum(idx, k - 1);
     NDArray centres = meansOn(manager).get(idx);
     NDArray std = Scalars.vector(manager, toFloat(stds)).get(idx).expandDims(1);
-    return centres.add(manager.randomNormal(centres.getShape()).mul(std));
+    return new NDArray[] {centres.add(manager.randomNormal(centres.getShape()).mul(std)), idx};
   }
 
   /** n exact draws from p_t: a x_0 + b eps. */

@@ -93,6 +93,19 @@ public final class TrainConfig {
     return dev.scoreflow.data.ImageSource.isImageData(data);
   }
 
+  /**
+   * What one example of this run's data is, as recorded from the data when training started
+   * ({@link #dataShape}, {@link #classNames}). Configs written before that was recorded hold
+   * 1x28x28 images or 2-D points, told apart by the data set's name.
+   */
+  public DataSpec dataSpec() {
+    java.util.List<String> names = classNames == null ? java.util.List.of() : classNames;
+    if (dataShape != null) {
+      return DataSpec.ofShape(dataShape, names);
+    }
+    return isImageData(data) ? DataSpec.images(1, 28, 28, names) : DataSpec.points(2, names);
+  }
+
   /** Defaults that suit the data set: the MLP for 2-D points, UNet-S for 28x28 images. */
   public static TrainConfig defaultsFor(String data) {
     TrainConfig c = new TrainConfig();
@@ -156,6 +169,10 @@ public final class TrainConfig {
     require(gradClip >= 0, "--grad-clip must be >= 0, got " + gradClip);
     require(weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
     require(tMin > 0 && tMin < 0.5, "--t-min must lie in (0, 0.5), got " + tMin);
+    require(imageSize >= 0 && imageSize <= 1024,
+        "--image-size must lie in 1..1024 pixels, got " + imageSize);
+    require(imageChannels == 0 || imageChannels == 1 || imageChannels == 3,
+        "--channels must be 1 (grey) or 3 (RGB), got " + imageChannels);
     require(width >= 8, "--width must be at least 8, got " + width);
     require(logEvery >= 1, "--log-every must be at least 1, got " + logEvery);
     require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);

@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.data.ImageDataset;
 import dev.scoreflow.data.Permutations;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -68,6 +70,29 @@ public final class ImageTrainingData implements TrainingData, AutoCloseable {
     }
   }
 
+  /**
+   * The batch of step {@code step} (the same images as {@link #batch}) and its labels, INT32
+   * [size] on the batch's device; null labels for an unlabelled set.
+   */
+  @Override
+  public Batch labelledBatch(NDManager manager, long step, int size) {
+    if (!dataset.labelled()) {
+      return new Batch(batch(manager, step, size), null);
+    }
+    try (NDManager tmp = dataset.manager().newSubManager()) {
+      NDArray[] picked = pick(tmp, step, size);
+      NDArray x0 = dataset.gather(manager, picked[0], picked[1]);
+      NDArray labels = dataset.gatherLabels(tmp, picked[0]).toType(DataType.INT32, false);
+      labels.attach(manager);
+      return new Batch(x0, labels);
+    }
+  }
+
+  @Override
+  public List<String> classNames() {
+    return dataset.classNames();
+  }
+
   /** The labels of batch {@code step}, int64 [size], matching {@link #batch} row for row. */
   public NDArray labels(NDManager manager, long step, int size) {
     try (NDManager tmp = dataset.manager().newSubManager()) {
@@ -96,7 +121,8 @@ public final class ImageTrainingData implements TrainingData, AutoCloseable {
 
   @Override
   public String describe() {
-    return dataset.name() + " (" + dataset.size() + " images of " + dataset.rows() + "x" + dataset.cols()
+    return dataset.name() + " (" + dataset.size() + " images of " + dataset.spec().describeShape()
+        + (dataset.labelled() ? " in " + dataset.classNames().size() + " classes" : ", unlabelled")
         + " from " + dataset.source() + ", reshuffled each epoch from seed " + seed
         + (dataset.randomFlip() ? ", random left-right flips" : "") + ")";
   }

@@ -362,7 +362,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private boolean isImages() {
-    return TrainConfig.isImageData(config.data);
+    return config.dataSpec().isImages();
   }
 
   private void trainStep(Engine engine, NDArray lossSum, double lr) {

@@ -31,6 +31,14 @@ public interface TrainingData {
     return java.util.List.of();
   }
 
+  /**
+   * What one example is (points or C x H x W images) and its classes: the type every "is it an
+   * image?" question asks, instead of the data set's name.
+   */
+  default dev.scoreflow.spec.DataSpec spec() {
+    return dev.scoreflow.spec.DataSpec.ofShape(exampleShape().getShape(), classNames());
+  }
+
   /** Short description for logs. */
   String describe();
 }

@@ -217,6 +217,29 @@ class ImageTrainingDataTest {
   }
 
   @Test
+  void labelledBatchesAreTheBatchesWithTheirImagesLabels() {
+    try (NDManager m = TestEngine.manager(0)) {
+      ImageTrainingData data = new ImageTrainingData(tiny(m, false), 9);
+      assertEquals(ImageSet.numberedClasses(10), data.classNames());
+      assertEquals(new Shape(1, ROWS, COLS), data.spec().exampleShape());
+      assertTrue(data.spec().isImages());
+      for (long step : new long[] {0, 2, 5}) { // 37 images, batches of 16: step 2 straddles
+        TrainingData.Batch b = data.labelledBatch(m, step, 16);
+        assertEquals(ai.djl.ndarray.types.DataType.INT32, b.labels().getDataType());
+        assertEquals(b.x0().getDevice(), b.labels().getDevice());
+        int[] ids = imageIds(b.x0());
+        int[] labels = b.labels().toIntArray();
+        for (int i = 0; i < ids.length; i++) {
+          assertEquals(ids[i] % 10, labels[i], "row " + i + " holds image " + ids[i]);
+        }
+        assertArrayEquals(data.batch(m, step, 16).toFloatArray(), b.x0().toFloatArray(),
+            "the same images as batch()");
+      }
+      data.close();
+    }
+  }
+
+  @Test
   void factoryBuildsImageDataFromAnIdxFolder() throws IOException {
     TinyIdx.writePair(dir, "t10k", 10, 28, 28, true);
     TestEngine.manager(0).close();
