@@ -9,26 +9,43 @@ import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.Prediction;
+import dev.scoreflow.schedule.TrainingPair;
 import dev.scoreflow.tensor.Scalars;
 
 /**
- * Conditional (denoising) score matching in its eps form (THEORY.md, "Training"): draw t and
- * eps, form x_t = a(t) x_0 + b(t) eps, and return the mean of (eps_theta(x_t, t) - eps)^2.
+ * Denoising score matching in the chosen parameterisation (docs/theory.md, "Training" and
+ * "Parameterisations"): draw t and the noise n, let the process form x_t = a(t) x_0 + b(t) n and
+ * the target (n, x_0 or the velocity a' x_0 + b' n), and return the mean of
+ * (network(x_t, t) - target)^2. With eps this is the classic eps loss.
  */
 public final class DiffusionObjective {
   private final NoiseProcess process;
+  private final Prediction prediction;
   private final double tMin;
   private final int discreteSteps; // 0 = continuous time
 
-  public DiffusionObjective(NoiseProcess process, double tMin, int discreteSteps) {
+  public DiffusionObjective(NoiseProcess process, Prediction prediction, double tMin,
+      int discreteSteps) {
+    process.checkPrediction(prediction);
     this.process = process;
+    this.prediction = prediction;
     this.tMin = tMin;
     this.discreteSteps = discreteSteps;
   }
 
+  /** The eps objective. */
+  public DiffusionObjective(NoiseProcess process, double tMin, int discreteSteps) {
+    this(process, Prediction.EPS, tMin, discreteSteps);
+  }
+
   public static DiffusionObjective of(TrainConfig c, NoiseProcess process) {
-    return new DiffusionObjective(process, c.tMin,
+    return new DiffusionObjective(process, Prediction.resolve(c.prediction, process), c.tMin,
         c.timeSampling.equals("discrete") ? c.discreteSteps : 0);
+  }
+
+  public Prediction prediction() {
+    return prediction;
   }
 
   /** Times for a batch: U(tMin, 1), or i/N with i uniform on {1..N}. */
@@ -40,31 +57,28 @@ public final class DiffusionObjective {
     return m.randomUniform((float) tMin, 1f, new Shape(batch));
   }
 
-  /** The loss for one batch x0; draws its own t and eps. */
+  /** The noise n of a batch of the given shape, from the process's noise law. */
+  public NDArray sampleNoise(NDManager m, Shape shape) {
+    return process.sampleNoise(m, shape);
+  }
+
+  /** The loss for one batch x0; draws its own t and noise. */
   public NDArray loss(EpsNetwork net, ParameterStore params, NDArray x0) {
     NDManager m = x0.getManager();
     int batch = (int) x0.getShape().get(0);
     NDArray t = sampleTimes(m, batch);
-    NDArray eps = m.randomNormal(x0.getShape());
-    return loss(net, params, x0, t, eps);
+    NDArray noise = sampleNoise(m, x0.getShape());
+    return loss(net, params, x0, t, noise);
   }
 
   /**
    * The loss for x0 at the given times and noise: the mean over every element of the batch.
-   * Data-parallel training draws t and eps for the whole batch and hands each device its rows.
+   * Data-parallel training draws t and the noise for the whole batch and hands each device its
+   * rows.
    */
-  public NDArray loss(EpsNetwork net, ParameterStore params, NDArray x0, NDArray t, NDArray eps) {
-    Shape bcast = broadcastShape(x0.getShape());
-    NDArray xt = x0.mul(process.a(t).reshape(bcast)).add(eps.mul(process.b(t).reshape(bcast)));
-    NDArray pred = net.forward(params, xt, t);
-    return pred.sub(eps).square().mean();
-  }
-
-  /** [B, 1, 1, ...] so per-example scalars broadcast over an example's dimensions. */
-  static Shape broadcastShape(Shape x) {
-    long[] s = new long[x.dimension()];
-    java.util.Arrays.fill(s, 1);
-    s[0] = x.get(0);
-    return new Shape(s);
+  public NDArray loss(EpsNetwork net, ParameterStore params, NDArray x0, NDArray t, NDArray noise) {
+    TrainingPair pair = process.trainingPair(x0, t, noise, prediction);
+    NDArray pred = net.forward(params, pair.xt(), t);
+    return pred.sub(pair.target()).square().mean();
   }
 }
