@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.checkpoint.LoadedModel;
 import dev.scoreflow.data.ToyData;
 import dev.scoreflow.tensor.HostCopy;
@@ -22,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,8 +36,6 @@ import picocli.CommandLine.Spec;
         + "samples (.npy) and one PNG per sample. Samples are made in chunks seeded from "
         + "(--seed, chunk index), so the output does not depend on how the chunks are split.")
 final class SampleCommand implements Callable<Integer> {
-  private static final Logger LOG = LogManager.getLogger(SampleCommand.class);
-
   @ArgGroup(exclusive = true, multiplicity = "1")
   ModelSource source;
 
@@ -82,8 +79,14 @@ final class SampleCommand implements Callable<Integer> {
   Path trajectory;
 
   @Option(names = "--grid", defaultValue = "8x8", paramLabel = "RxC",
-      description = "Image models: rows x columns of the picture (default: ${DEFAULT-VALUE}).")
+      description = "Image models: rows x columns of the picture; it shows the first RxC samples"
+          + " (default: ${DEFAULT-VALUE}).")
   String grid;
+
+  @Option(names = "--scale", paramLabel = "N",
+      description = "Image models: draw each pixel as an NxN block, 1 to " + ImageGrid.MAX_SCALE
+          + " (default: 3 for images up to 32 pixels a side, 2 up to 64, 1 above).")
+  Integer scale;
 
   @Mixin GlobalOptions global;
 
@@ -94,6 +97,9 @@ final class SampleCommand implements Callable<Integer> {
     // Every flag is checked before the engine starts and before any sample is made.
     Sampler s = samplerOptions.create();
     ImageGrid.Grid layout = ImageGrid.parseGrid(grid);
+    if (scale != null) {
+      ImageGrid.checkScale(scale);
+    }
     if (n != null && n < 1) {
       throw new IllegalArgumentException("--n must be at least 1, got " + n);
     }
@@ -116,13 +122,28 @@ final class SampleCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--images: " + source.path() + " makes 2-D points,"
             + " not images; use --npy for the raw samples");
       }
+      if (scale != null && !isImages) {
+        throw new IllegalArgumentException("--scale: " + source.path() + " makes 2-D points,"
+            + " not images; the picture is a scatter plot");
+      }
       long count = n != null ? n : isImages ? layout.cells() : 5000;
       ChunkedSampling.Plan plan = ChunkedSampling.Plan.parse(count, chunk, chunks);
       double tEnd = tMin != null ? tMin : cfg.tMin;
       int tracked = (int) Math.min(plan.size(plan.from()),
           isImages ? 8 : samplerOptions.stochastic() ? 5 : 16);
-      // A picture of 2-D samples shows all of them; of images, the first RxC.
+      // A picture of 2-D samples shows all of them; of images, the first RxC (the .npy and
+      // --images still get every sample). Fewer samples than cells: the empty rows are dropped.
       int keep = (int) Math.min(plan.count(), isImages ? layout.cells() : Integer.MAX_VALUE);
+      ImageGrid.Grid shown = new ImageGrid.Grid(
+          Math.max(1, Math.min(layout.rows(), (keep + layout.cols() - 1) / layout.cols())),
+          layout.cols());
+      Shape dataShape = model.network().dataShape();
+      int pixelScale = !isImages ? 1 : scale != null ? scale
+          : ImageGrid.defaultScale(dataShape.get(1), dataShape.get(2));
+      if (isImages) {
+        // Refuse a picture too large to write before a single sample is made.
+        ImageGrid.checkFits(shown, dataShape.get(1), dataShape.get(2), pixelScale);
+      }
 
       Paths paths = trajectory != null && !isImages ? new Paths(tracked) : null;
       ImageTrajectory imageTrajectory = trajectory != null && isImages
@@ -168,19 +189,30 @@ final class SampleCommand implements Callable<Integer> {
       String nfe = r.nfe() == Math.rint(r.nfe()) ? Long.toString((long) r.nfe())
           : String.format(Locale.ROOT, "%.1f", r.nfe());
       String title = String.format(Locale.ROOT, "%s: %s, NFE %s", cfg.data, s.describe(), nfe);
+      String shows = "";
       if (isImages) {
+        ImageGrid.write(out, r.kept(), shown, pixelScale, null);
         if (plan.count() > keep) {
-          LOG.info("the picture {} shows the first {} of {} samples (--grid {})", out, keep,
-              plan.count(), grid);
+          shows = String.format(Locale.ROOT, " (grid %s: the first %d of %d samples)", shown,
+              keep, plan.count());
+        } else if (!shown.equals(layout)) {
+          shows = String.format(Locale.ROOT, " (grid %s: all %d samples; --grid %s has %d cells)",
+              shown, keep, layout, layout.cells());
         }
-        ImageGrid.write(out, r.kept(), layout);
       } else {
         ScatterPlot.write(out, title, HostCopy.floats(r.kept()),
             ToyData.byName(cfg.data).plotRange(), null);
       }
       if (imageTrajectory != null) {
-        ImageGrid.write(trajectory, imageTrajectory.grid(),
-            new ImageGrid.Grid(imageTrajectory.rows(), imageTrajectory.columns()));
+        ImageGrid.Grid steps = new ImageGrid.Grid(imageTrajectory.rows(),
+            imageTrajectory.columns());
+        // Its column count is known only now: shrink the scale rather than fail after sampling.
+        int trajectoryScale = pixelScale;
+        while (trajectoryScale > 1
+            && !ImageGrid.fits(steps, dataShape.get(1), dataShape.get(2), trajectoryScale)) {
+          trajectoryScale--;
+        }
+        ImageGrid.write(trajectory, imageTrajectory.grid(), steps, trajectoryScale, null);
         imageTrajectory.close();
       } else if (paths != null) {
         ScatterPlot.write(trajectory, title + " (paths of " + tracked + " samples)",
@@ -191,8 +223,8 @@ final class SampleCommand implements Callable<Integer> {
       }
       String range = chunks != null ? String.format(Locale.ROOT, " (chunks %d:%d of %d)",
           plan.from(), plan.to(), ChunkedSampling.Plan.chunks(plan.n(), plan.chunk())) : "";
-      spec.commandLine().getOut().printf(Locale.ROOT, "sampler %s  n %d%s  NFE %s  wall %.2f s  -> %s%s%s%s%n",
-          s.describe(), r.count(), range, nfe, r.wallSeconds(), out,
+      spec.commandLine().getOut().printf(Locale.ROOT, "sampler %s  n %d%s  NFE %s  wall %.2f s  -> %s%s%s%s%s%n",
+          s.describe(), r.count(), range, nfe, r.wallSeconds(), out, shows,
           npy != null ? ", " + npy : "", images != null ? ", " + images + "/" : "",
           trajectory != null ? ", " + trajectory : "");
     }

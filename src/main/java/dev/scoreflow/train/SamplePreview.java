@@ -22,7 +22,8 @@ import java.nio.file.Path;
  * The fixed-seed 8x8 grid written during image training (samples/step-NNNNNN.png), from the EMA
  * weights with 50 Euler steps of the probability-flow ODE (on a Gaussian process this is
  * DDIM-50; it works for every process), so progress is visible. Same seed every time: the grids
- * are comparable.
+ * are comparable. Drawn at {@link ImageGrid#defaultScale} (3x for 28x28 digits), like
+ * {@code sample}'s grids.
  */
 final class SamplePreview {
   static final long SEED = 20261125L;

@@ -94,7 +94,59 @@ class SampleOutputTest {
       }
     }
     BufferedImage g = ImageIO.read(grid.toFile());
-    assertEquals(2 * 28 + 2, g.getWidth()); // 2 columns and a 2-pixel gap
+    // 2 columns of digits drawn 3x (the default for 28x28) and a 2-pixel border.
+    assertEquals(2 * 28 * 3 + 2, g.getWidth());
+    assertEquals(2 * 28 * 3 + 2, g.getHeight());
+    assertTrue(((String) r[1]).contains("(grid 2x2: the first 4 of 5 samples)"), (String) r[1]);
+  }
+
+  /**
+   * Fewer samples than --grid has cells: all of them are drawn, the empty rows are dropped and
+   * the result line says so; --scale sets the cell size. Before, the picture kept every row of
+   * the grid, empty ones included, without a word.
+   */
+  @Test
+  void fewerSamplesThanCellsDropTheEmptyRows() throws Exception {
+    Path npy = tmp.resolve("few.npy");
+    Path grid = tmp.resolve("few.png");
+    Object[] r = sample("--model", MNIST, "--steps", "1", "--n", "3", "--grid", "3x4", "--scale",
+        "2", "--npy", npy.toString(), "--out", grid.toString());
+    ok(r);
+    assertTrue(((String) r[1]).contains("(grid 1x4: all 3 samples; --grid 3x4 has 12 cells)"),
+        (String) r[1]);
+    BufferedImage g = ImageIO.read(grid.toFile());
+    assertEquals(4 * 28 * 2 + 3 * 2, g.getWidth());
+    assertEquals(28 * 2, g.getHeight());
+    // The fourth cell is empty (white); the .npy holds the 3 samples.
+    for (int y = 0; y < 56; y++) {
+      for (int x = 3 * 58; x < g.getWidth(); x++) {
+        assertEquals(255, g.getRaster().getSample(x, y, 0), "empty cell at " + x + "," + y);
+      }
+    }
+    byte[] b = Files.readAllBytes(npy);
+    int offset = 10 + ((b[8] & 0xff) | (b[9] & 0xff) << 8);
+    assertEquals(3 * 28 * 28 * 4, b.length - offset);
+  }
+
+  @Test
+  void badPictureFlagsAreRefusedBeforeSampling() throws Exception {
+    Path out = tmp.resolve("never.png");
+    for (String bad : new String[] {"0", "17", "-2", "x"}) {
+      CliTest.assertOneLineError(sample("--model", MNIST, "--scale", bad, "--out", out.toString()),
+          "--scale");
+    }
+    // 2-D models draw a scatter plot: a scale means nothing there.
+    CliTest.assertOneLineError(sample("--model", GMM8, "--scale", "2", "--out", out.toString()),
+        "--scale");
+    CliTest.assertOneLineError(sample("--model", MNIST, "--grid", "8by8", "--out",
+        out.toString()), "--grid");
+    // A picture too large to write is refused before the 40,000 samples it would show are made.
+    long t0 = System.nanoTime();
+    Object[] huge = sample("--model", MNIST, "--grid", "200x200", "--out", out.toString());
+    CliTest.assertOneLineError(huge, "--grid");
+    CliTest.assertOneLineError(huge, "--scale");
+    assertTrue(System.nanoTime() - t0 < 60e9, "refused before sampling");
+    assertFalse(Files.exists(out), "nothing may be written");
   }
 
   @Test

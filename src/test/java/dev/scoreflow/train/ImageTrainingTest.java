@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.TestEngine;
+import dev.scoreflow.plot.ImageGrid;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,8 @@ class ImageTrainingTest {
     assertTrue(last < 0.6 * first, "loss should fall: " + first + " -> " + last);
     Path grid = run.samples().resolve("step-000040.png");
     BufferedImage img = ImageIO.read(grid.toFile());
-    assertEquals(8 * 28 + 7 * 2, img.getWidth());
-    assertEquals(8 * 28 + 7 * 2, img.getHeight());
+    // 8x8 cells of 28x28 digits drawn 3x (the grids' default for small images), 2-pixel borders.
+    assertEquals(8 * 28 * 3 + 7 * ImageGrid.BORDER, img.getWidth());
+    assertEquals(8 * 28 * 3 + 7 * ImageGrid.BORDER, img.getHeight());
   }
 }
