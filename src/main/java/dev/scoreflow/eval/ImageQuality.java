@@ -106,10 +106,14 @@ public final class ImageQuality {
   /** n seeded images of an IDX set as [n, 1, rows, cols] in [-1, 1], on {@code m}'s device. */
   static NDArray pick(IdxData images, int n, long seed, NDManager m) {
     int[] order = Permutations.shuffled(seed, images.count());
-    IdxData chosen = images.select(java.util.Arrays.copyOf(order, n));
+    return toImages(images.select(java.util.Arrays.copyOf(order, n)), m);
+  }
+
+  /** Grey IDX images [n, rows, cols] as [n, 1, rows, cols] in [-1, 1], on {@code m}'s device. */
+  static NDArray toImages(IdxData chosen, NDManager m) {
     int[] d = chosen.dims();
     try (NDArray raw = m.create(java.nio.ByteBuffer.wrap(chosen.payload()),
-        new Shape(n, 1, d[1], d[2]), DataType.UINT8)) {
+        new Shape(d[0], 1, d[1], d[2]), DataType.UINT8)) {
       return ImageDataset.toModelRange(raw);
     }
   }

@@ -96,6 +96,23 @@ class EvalImageCommandTest {
         lenet.toString(), "--n", "61");
     assertEquals(1, tooMany[0]);
     assertTrue(((String) tooMany[2]).contains("--n 61"), (String) tooMany[2]);
+    // --calibrate: 3 disjoint real subsets of 20 of the 60 held-out images, then the damaged
+    // sets, all against the reference eval --n 20 uses (so the first subset is eval's floor).
+    Object[] cal = EvalCommandTest.eval("--calibrate", "--classifier", lenet.toString(), "--n", "20",
+        "--subsets", "3", "--json");
+    assertEquals(0, cal[0], (String) cal[2]);
+    String calOut = (String) cal[1];
+    assertTrue(calOut.contains("real mean") && calOut.contains("3x3 box blur"), calOut);
+    JsonObject cj = EvalCommandTest.lastJson(calOut);
+    assertEquals(3, cj.get("subsets").getAsInt());
+    assertEquals(3 + 4, cj.getAsJsonArray("rows").size());
+    assertEquals(floor, cj.getAsJsonArray("rows").get(0).getAsJsonObject().get("fidLenet")
+        .getAsDouble(), 1e-9 * floor, "the first real subset is eval's floor");
+    CliTest.assertOneLineError(CliTest.run("eval", "--calibrate"), "--calibrate");
+    CliTest.assertOneLineError(CliTest.run("eval", "--calibrate", "--classifier", lenet.toString(),
+        "--n", "40"), "--n 40");
+    CliTest.assertOneLineError(CliTest.run("eval", "--n", "40"), "--run");
+
     Object[] noOut = CliTest.run("classifier", "--data", fixture, "--steps", "1");
     assertEquals(1, noOut[0]);
     assertTrue(((String) noOut[2]).contains("--out"), (String) noOut[2]);
