@@ -1,6 +1,7 @@
 package dev.scoreflow.checkpoint;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.Networks;
 import dev.scoreflow.model.NoisePredictor;
@@ -131,6 +132,19 @@ public final class LoadedModel implements AutoCloseable {
 
   public Path source() {
     return source;
+  }
+
+  /**
+   * Refuses data of another shape than this model takes (e.g. 32x32 images for a 28x28 model):
+   * one line naming the model, both shapes and {@code what} the data are (a flag or a file).
+   */
+  public void requireDataShape(Shape dataShape, String what) {
+    Shape want = network.dataShape();
+    if (!want.equals(dataShape)) {
+      throw new CheckpointException(what + ": the data are " + Networks.describe(dataShape.getShape())
+          + ", but the model " + source + " (" + config.architecture + ") takes "
+          + Networks.describe(want.getShape()));
+    }
   }
 
   /** The network's raw output (an eps, x0 or velocity prediction: {@link #prediction()}). */

@@ -39,8 +39,9 @@ final class ExportCommand implements Callable<Integer> {
       LoadedModel.export(model.config(), model.weights(), out, f);
       String arch = model.config().architecture;
       String names = f == WeightsFormat.NDLIST ? ""
-          : ReferenceNames.hasReference(arch) ? ", PyTorch reference names"
-          : ", scoreflow's own names (" + arch + " has no PyTorch reference)";
+          : ReferenceNames.of(arch, model.weights().asMap().keySet()).isPresent()
+          ? ", PyTorch reference names"
+          : ", scoreflow's own names (this " + arch + " has no PyTorch reference)";
       System.out.println("Exported " + model.source() + " (EMA weights) to "
           + out.resolve(f.fileName()) + " (" + f.flag() + names + ")");
     }

@@ -7,6 +7,7 @@ import dev.scoreflow.train.Trainer;
 import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.schedule.NoiseProcesses;
 import dev.scoreflow.schedule.Prediction;
+import dev.scoreflow.model.Networks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,6 +112,37 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--width", description = "Hidden width of the 2-D MLP (default 256).")
   Integer width;
 
+  @Option(names = "--arch", paramLabel = "NAME",
+      description = "Network: mlp (2-D points, the default there), unet-s (the reference UNet-S,"
+          + " the default for images), unet-m (for 32x32 RGB), or unet (configurable; UNet-S's"
+          + " values unless the flags below say otherwise).")
+  String arch;
+
+  @Option(names = "--model-channels", paramLabel = "C",
+      description = "UNets: base channels, level 0's (unet-s 32, unet-m 48).")
+  Integer modelChannels;
+
+  @Option(names = "--channel-mult", split = ",", paramLabel = "M,M,...",
+      description = "UNets: each level's channels as a multiple of --model-channels; one level per"
+          + " factor, each halving the image (unet-s 1,2; unet-m 1,2,2).")
+  List<Integer> channelMult;
+
+  @Option(names = "--res-blocks", paramLabel = "N",
+      description = "UNets: residual blocks per level (default 2).")
+  Integer resBlocks;
+
+  @Option(names = "--attention-res", paramLabel = "R,R,...|none",
+      description = "UNets: resolutions (feature-map heights) whose blocks get self-attention,"
+          + " the middle's included (unet-s: 7 for 28x28, the middle; unet-m: 16,8 for 32x32).")
+  String attentionRes;
+
+  @Option(names = "--dropout", paramLabel = "P",
+      description = "UNets: dropout in the residual blocks while training (default 0).")
+  Double dropout;
+
+  @Option(names = "--groups", paramLabel = "G", description = "UNets: GroupNorm groups (default 8).")
+  Integer groups;
+
   @Option(names = "--seed", description = "Seed of every random draw of the run (default 0).")
   Long seed;
 
@@ -155,6 +187,15 @@ final class TrainCommand implements Callable<Integer> {
     given.addAll(set(c, "timeSampling", timeSampling));
     given.addAll(set(c, "tMin", tMin));
     given.addAll(set(c, "width", width));
+    given.addAll(set(c, "architecture", arch));
+    given.addAll(set(c, "modelChannels", modelChannels));
+    given.addAll(set(c, "channelMult", channelMult == null ? null
+        : channelMult.stream().mapToInt(Integer::intValue).toArray()));
+    given.addAll(set(c, "resBlocks", resBlocks));
+    given.addAll(set(c, "attentionRes", attentionRes == null ? null
+        : parseResolutions(attentionRes)));
+    given.addAll(set(c, "dropout", dropout));
+    given.addAll(set(c, "groups", groups));
     given.addAll(set(c, "seed", seed));
     given.addAll(set(c, "checkpointEvery", checkpointEvery));
     given.addAll(set(c, "keep", keep));
@@ -165,6 +206,20 @@ final class TrainCommand implements Callable<Integer> {
       given.add("data");
     }
     return given;
+  }
+
+  /** {@code --attention-res}: comma-separated resolutions, or {@code none}. */
+  static int[] parseResolutions(String value) {
+    if (value.trim().equalsIgnoreCase("none")) {
+      return new int[0];
+    }
+    try {
+      return java.util.Arrays.stream(value.split(",")).map(String::trim)
+          .mapToInt(Integer::parseInt).toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--attention-res: expected resolutions such as 16,8 or"
+          + " none, got '" + value + "'");
+    }
   }
 
   private static Set<String> set(TrainConfig c, String field, Object value) {
@@ -189,6 +244,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     config.validate();
     Prediction.resolve(config.prediction, NoiseProcesses.of(config)); // names --process/--prediction
+    if (resume == null) {
+      Networks.validate(config); // the model flags, before any data are read
+    }
     if (devices != null && !"auto".equals(global.device)) {
       throw new IllegalArgumentException("--devices and --device: give one of them (the first of"
           + " --devices is where the weights live)");

@@ -34,6 +34,15 @@ public final class Ops {
     return JniUtils.isGradMode();
   }
 
+  /**
+   * Whether this forward pass trains the weight {@code w}: autograd records and {@code w} takes
+   * gradients. False while sampling (nothing records) and in the likelihood's divergence (only
+   * the input is differentiated): what decides whether dropout acts.
+   */
+  public static boolean differentiates(NDArray w) {
+    return recording() && JniUtils.requiresGrad((PtNDArray) w);
+  }
+
   /** temp + other, written into {@code temp} (a temporary of the caller's) when not recording. */
   public static NDArray plus(NDArray temp, NDArray other) {
     return recording() ? temp.add(other) : temp.addi(other);

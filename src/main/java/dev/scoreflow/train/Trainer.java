@@ -67,6 +67,7 @@ public final class Trainer implements AutoCloseable {
   private Trainer(TrainConfig config, RunFolder run, Device device, TrainingData data,
       CheckpointState resumeState, Path resumeFolder) {
     config.validate();
+    requireShape(config, data, resumeState);
     this.config = config;
     this.run = run;
     this.device = device;
@@ -105,6 +106,20 @@ public final class Trainer implements AutoCloseable {
     this.optimizerStep = new OptimizerStep(net, weights, objective, adam, config.gradClip, ema);
     this.trainingStep = optimizerStep;
     this.resumedDevices = resumeState == null ? 1 : Math.max(1, resumeState.devices);
+  }
+
+  /** Data of another shape than the network takes (32x32 into a 28x28 model): one line, both shapes. */
+  private static void requireShape(TrainConfig config, TrainingData data,
+      CheckpointState resumeState) {
+    if (resumeState != null) {
+      ResumeConfig.requireDataShape(resumeState.config, data.exampleShape());
+    }
+    long[] netShape = Networks.dataShape(config); // the shape Networks.create builds for
+    if (!java.util.Arrays.equals(netShape, data.exampleShape().getShape())) {
+      throw new IllegalArgumentException("--data " + config.data + ": the data are "
+          + Networks.describe(data.exampleShape().getShape()) + ", the " + config.architecture
+          + " network is made for " + Networks.describe(netShape));
+    }
   }
 
   /** A new run in {@code run}; refuses a folder that already holds checkpoints. */

@@ -13,6 +13,7 @@ import dev.scoreflow.TestEngine;
 import dev.scoreflow.data.ToyData;
 import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.model.EpsNetwork;
+import dev.scoreflow.model.Networks;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.model.ToyMlp;
@@ -36,6 +37,7 @@ import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.Ve;
 import dev.scoreflow.schedule.VpCosine;
 import dev.scoreflow.schedule.VpLinear;
+import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Adam;
 import dev.scoreflow.train.DiffusionObjective;
 import dev.scoreflow.train.Ema;
@@ -83,6 +85,55 @@ class NoHostUploadTest {
   @Test
   void unetTrainingStepUploadsNothing() {
     assertTrainingStepClean(new UNetS(constants()), new VpCosine(), 0, 2);
+  }
+
+  /** A configured UNet: attention at two levels, dropout (on while training), the null class. */
+  private static TrainConfig configuredUNet() {
+    TrainConfig c = new TrainConfig();
+    c.architecture = "unet";
+    c.dataShape = new long[] {3, 16, 16};
+    c.modelChannels = 8;
+    c.attentionRes = new int[] {8, 4};
+    c.dropout = 0.1;
+    c.classConditional = true;
+    c.classNames = List.of("a", "b", "c");
+    return c;
+  }
+
+  @Test
+  void configuredUNetTrainingStepUploadsNothing() {
+    assertTrainingStepClean(Networks.create(configuredUNet(), constants()), new VpCosine(), 0, 2);
+  }
+
+  @Test
+  void unetClassLabelsUploadNothing() {
+    // The labelled forward pass, training (recording, dropout on) and sampling.
+    try (NDManager m = TestEngine.manager(5)) {
+      EpsNetwork net = Networks.create(configuredUNet(), m);
+      ParameterStore p = net.initParameters(m);
+      ParameterStore trained = p.copy(m);
+      trained.requireGradients();
+      NDArray x = m.randomNormal(new Shape(4, 3, 16, 16));
+      NDArray t = m.randomUniform(0f, 1f, new Shape(4));
+      NDArray t1 = m.randomUniform(0f, 1f, new Shape(1));
+      NDArray labels = m.randomInteger(0, 4, new Shape(4), ai.djl.ndarray.types.DataType.INT32);
+      Runnable train = () -> {
+        try (NDScope scope = new NDScope();
+            ai.djl.training.GradientCollector gc = ScoreflowEngine.engine().newGradientCollector()) {
+          gc.backward(net.forward(trained, x, t, labels).sum());
+        }
+      };
+      Runnable sample = () -> {
+        try (NDScope scope = new NDScope()) {
+          net.forward(p, x, t1, labels);
+          net.forward(p, x, t1, null);
+        }
+      };
+      train.run();
+      sample.run();
+      assertNone(HostUploads.during(train), "labelled UNet training pass");
+      assertNone(HostUploads.during(sample), "labelled UNet sampling pass");
+    }
   }
 
   @Test
