@@ -1,6 +1,7 @@
 package dev.scoreflow.cli;
 
 import ai.djl.Device;
+import dev.scoreflow.train.LabelDropout;
 import dev.scoreflow.train.RunFolder;
 import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Trainer;
@@ -89,6 +90,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--width", description = "Hidden width of the 2-D MLP (default 256).")
   Integer width;
 
+  @Option(names = "--class-conditional", description = "Train one network that is both"
+      + " class-conditional and (through a learned null class) unconditional, for `sample --class`"
+      + " and --guidance; the data must have class labels.")
+  Boolean classConditional;
+
+  @Option(names = "--label-dropout", paramLabel = "P", description = "With --class-conditional:"
+      + " probability in [0, 1] that a label is replaced by the null class (default 0.1).")
+  Double labelDropout;
+
   @Option(names = "--seed", description = "Seed of every random draw of the run (default 0).")
   Long seed;
 
@@ -130,6 +140,8 @@ final class TrainCommand implements Callable<Integer> {
     given.addAll(set(c, "tMin", tMin));
     given.addAll(set(c, "width", width));
     given.addAll(set(c, "seed", seed));
+    given.addAll(set(c, "classConditional", classConditional));
+    given.addAll(set(c, "labelDropout", labelDropout));
     given.addAll(set(c, "checkpointEvery", checkpointEvery));
     given.addAll(set(c, "keep", keep));
     given.addAll(set(c, "keepEvery", keepEvery));
@@ -158,6 +170,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig config = TrainConfig.defaultsFor(data == null ? "gmm8" : data);
     Set<String> given = applyFlags(config);
     config.validate();
+    checkConditioning();
     if (devices != null && !"auto".equals(global.device)) {
       throw new IllegalArgumentException("--devices and --device: give one of them (the first of"
           + " --devices is where the weights live)");
@@ -199,6 +212,16 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The class-conditioning flags, before any work (a resumed run keeps its checkpoint's). */
+  private void checkConditioning() {
+    if (labelDropout != null) {
+      new LabelDropout(labelDropout, 0); // names --label-dropout unless it lies in [0, 1]
+      if (classConditional == null && resume == null) {
+        throw new IllegalArgumentException("--label-dropout applies only with --class-conditional");
+      }
+    }
   }
 
   /** SIGINT/SIGTERM finish the current step and checkpoint; a second signal exits at once. */

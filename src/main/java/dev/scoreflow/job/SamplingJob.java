@@ -7,10 +7,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.io.Npy;
+import dev.scoreflow.model.ConditionalPredictor;
 import dev.scoreflow.model.CountingPredictor;
+import dev.scoreflow.model.GuidedPredictor;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.plot.ImageGrid;
 import dev.scoreflow.sample.ChunkedSampling;
+import dev.scoreflow.sample.ClassLabels;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.StepObserver;
 import dev.scoreflow.schedule.NoiseProcess;
@@ -34,10 +37,23 @@ public final class SamplingJob {
   /**
    * @param kept the first {@code keep} samples of the plan (on the job's manager), or null
    * @param count samples made
-   * @param nfe network evaluations per sample (per chunk, averaged over the chunks)
+   * @param nfe network evaluations per sample (per chunk, averaged over the chunks); a guided
+   *     call that batches the conditional and unconditional halves counts as two
    * @param wallSeconds time spent sampling and writing
+   * @param evaluationsPerCall network evaluations per sample in one predictor call: 2 when each
+   *     call batches both halves of classifier-free guidance, else 1
    */
-  public record Result(NDArray kept, long count, double nfe, double wallSeconds) {}
+  public record Result(NDArray kept, long count, double nfe, double wallSeconds,
+      int evaluationsPerCall) {
+    public Result(NDArray kept, long count, double nfe, double wallSeconds) {
+      this(kept, count, nfe, wallSeconds, 1);
+    }
+
+    /** Predictor calls (sampler steps' evaluations) per sample. */
+    public double calls() {
+      return nfe / evaluationsPerCall;
+    }
+  }
 
   /** Sees the run as it goes: each chunk's steps and its end. */
   public interface Monitor {
@@ -55,27 +71,54 @@ public final class SamplingJob {
     default void chunkDone(int chunk, long first, NDArray samples) {}
   }
 
-  private final NoisePredictor eps;
+  private final ChunkedSampling.ChunkPredictor eps;
+  private final int evaluationsPerCall;
   private final NoiseProcess process;
   private final Shape dataShape;
   private final boolean images;
 
   /** {@code dataShape} is one sample's shape; samples are images when it has 3 axes. */
   public SamplingJob(NoisePredictor eps, NoiseProcess process, Shape dataShape) {
+    this((m, first, size) -> eps, 1, process, dataShape);
+  }
+
+  /**
+   * A job whose predictor is made per chunk ({@link ChunkedSampling.ChunkPredictor}), each call
+   * of which costs {@code evaluationsPerCall} network evaluations per sample.
+   */
+  public SamplingJob(ChunkedSampling.ChunkPredictor eps, int evaluationsPerCall,
+      NoiseProcess process, Shape dataShape) {
     this.eps = eps;
+    this.evaluationsPerCall = evaluationsPerCall;
     this.process = process;
     this.dataShape = dataShape;
     this.images = dataShape.dimension() == 3;
   }
 
+  /**
+   * Classifier-free guidance with scale S towards the classes {@code classes} assigns to each
+   * sample index (docs/theory.md, "Class conditioning and guidance").
+   */
+  public static SamplingJob guided(ConditionalPredictor model, ClassLabels classes, double scale,
+      NoiseProcess process, Shape dataShape) {
+    return new SamplingJob(
+        (m, first, size) -> new GuidedPredictor(model, classes.labels(m, first, size), scale),
+        GuidedPredictor.evaluationsPerCall(scale), process, dataShape);
+  }
+
   public Result run(Sampler sampler, double tMin, long seed, ChunkedSampling.Plan plan,
       Outputs outputs, NDManager manager, Monitor monitor) throws IOException {
-    CountingPredictor counted = new CountingPredictor(eps);
+    NoisePredictor[] chunkEps = new NoisePredictor[1];
+    // One counter over the whole run, whichever chunk's predictor it passes calls to.
+    CountingPredictor counted = new CountingPredictor((x, t) -> chunkEps[0].predict(x, t));
     long[] npyShape = new Shape(plan.count()).addAll(dataShape).getShape();
     NDList kept = new NDList();
     long t0 = System.nanoTime();
     try (Npy.Writer npy = outputs.npy() != null ? new Npy.Writer(outputs.npy(), npyShape) : null) {
-      ChunkedSampling.run(sampler, counted, process, dataShape, tMin, seed, plan, manager,
+      ChunkedSampling.run(sampler, (m, first, size) -> {
+        chunkEps[0] = eps.forChunk(m, first, size);
+        return counted;
+      }, process, dataShape, tMin, seed, plan, manager,
           new ChunkedSampling.Listener() {
             @Override
             public void chunkStarted(int chunk, NDArray prior) {
@@ -115,7 +158,7 @@ public final class SamplingJob {
       keptAll.attach(manager);
       kept.close();
     }
-    double nfe = (double) counted.calls() / (plan.to() - plan.from());
-    return new Result(keptAll, plan.count(), nfe, wall);
+    double nfe = (double) counted.calls() * evaluationsPerCall / (plan.to() - plan.from());
+    return new Result(keptAll, plan.count(), nfe, wall, evaluationsPerCall);
   }
 }

@@ -103,6 +103,15 @@ public final class ChunkedSampling {
     void chunkDone(int chunk, long first, NDArray samples) throws IOException;
   }
 
+  /**
+   * The predictor of one chunk, built on the chunk's manager: e.g. guidance towards the classes
+   * of samples first..first+size-1 ({@link ClassLabels}). It must depend only on those indices.
+   */
+  @FunctionalInterface
+  public interface ChunkPredictor {
+    NoisePredictor forChunk(NDManager chunk, long first, int size);
+  }
+
   private ChunkedSampling() {}
 
   /** The seed of chunk c: a 64-bit mix of (seed, c), so nearby seeds give unrelated chunks. */
@@ -120,8 +129,16 @@ public final class ChunkedSampling {
   public static void run(Sampler sampler, NoisePredictor eps, NoiseProcess process,
       Shape dataShape, double tMin, long seed, Plan plan, NDManager manager, Listener listener)
       throws IOException {
+    run(sampler, (m, first, size) -> eps, process, dataShape, tMin, seed, plan, manager, listener);
+  }
+
+  /** As above, with a predictor made for each chunk (e.g. per-sample classes). */
+  public static void run(Sampler sampler, ChunkPredictor predictors, NoiseProcess process,
+      Shape dataShape, double tMin, long seed, Plan plan, NDManager manager, Listener listener)
+      throws IOException {
     for (int c = plan.from(); c < plan.to(); c++) {
       try (NDManager m = manager.newSubManager()) {
+        NoisePredictor eps = predictors.forChunk(m, plan.first(c), plan.size(c));
         NDArray x0;
         synchronized (GENERATOR) {
           ScoreflowEngine.seed(chunkSeed(seed, c));
