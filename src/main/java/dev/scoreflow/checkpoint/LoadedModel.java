@@ -2,6 +2,7 @@ package dev.scoreflow.checkpoint;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.model.ConditionalPredictor;
 import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.Networks;
 import dev.scoreflow.model.NoisePredictor;
@@ -30,6 +31,7 @@ public final class LoadedModel implements AutoCloseable {
   private final Prediction prediction;
   private final ParameterStore weights;
   private final Path source;
+  private RecommendedSampling recommended;
 
   private LoadedModel(TrainConfig config, EpsNetwork network, ParameterStore weights, Path source) {
     this.config = config;
@@ -64,7 +66,12 @@ public final class LoadedModel implements AutoCloseable {
     WeightsFormat format = manifest.files.containsKey(CheckpointStore.EMA)
         || !manifest.files.containsKey(SafetensorsWeights.EMA_FILE)
         ? WeightsFormat.NDLIST : WeightsFormat.SAFETENSORS;
-    return load(config, dir.resolve(format.fileName()), format, manager, dir);
+    // Read only when the manifest lists it, so its bytes were verified with the rest.
+    RecommendedSampling rec = manifest.files.containsKey(RecommendedSampling.FILE)
+        ? RecommendedSampling.readIfPresent(dir) : null;
+    LoadedModel model = load(config, dir.resolve(format.fileName()), format, manager, dir);
+    model.recommended = rec;
+    return model;
   }
 
   private static LoadedModel load(TrainConfig config, Path weightsFile, NDManager manager, Path source) {
@@ -95,6 +102,15 @@ public final class LoadedModel implements AutoCloseable {
    */
   public static void export(TrainConfig config, ParameterStore emaWeights, Path dir,
       WeightsFormat format) throws IOException {
+    export(config, emaWeights, dir, format, null);
+  }
+
+  /**
+   * As above, with the recommended sampling settings written to sampling.json and listed in the
+   * manifest ({@code recommended} null: no such file; a stale one is deleted).
+   */
+  public static void export(TrainConfig config, ParameterStore emaWeights, Path dir,
+      WeightsFormat format, RecommendedSampling recommended) throws IOException {
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve(Manifest.FILE));
     CheckpointStore.writeDurably(dir.resolve("config.json"),
@@ -109,9 +125,15 @@ public final class LoadedModel implements AutoCloseable {
     } else {
       CheckpointStore.writeDurably(dir.resolve(format.fileName()), HostCopy.encode(emaWeights.toNDList()));
     }
+    List<String> files = new java.util.ArrayList<>(List.of("config.json", format.fileName()));
+    if (recommended != null) {
+      recommended.write(dir);
+      files.add(RecommendedSampling.FILE);
+    } else {
+      Files.deleteIfExists(dir.resolve(RecommendedSampling.FILE));
+    }
     CheckpointStore.writeDurably(dir.resolve(Manifest.FILE),
-        Manifest.of(dir, List.of("config.json", format.fileName())).toJson()
-            .getBytes(StandardCharsets.UTF_8));
+        Manifest.of(dir, files).toJson().getBytes(StandardCharsets.UTF_8));
   }
 
   public TrainConfig config() {
@@ -147,7 +169,10 @@ public final class LoadedModel implements AutoCloseable {
     }
   }
 
-  /** The network's raw output (an eps, x0 or velocity prediction: {@link #prediction()}). */
+  /**
+   * The network's raw output (an eps, x0 or velocity prediction: {@link #prediction()}); a
+   * class-conditional network predicts for the null class (unconditionally).
+   */
   public NoisePredictor predictor() {
     return NoisePredictor.of(network, weights);
   }
@@ -160,6 +185,24 @@ public final class LoadedModel implements AutoCloseable {
   /** The network as the samplers see it: {@link #predictor()} read as {@link #prediction()}. */
   public Denoiser denoiser() {
     return Denoiser.of(predictor(), process, prediction);
+  }
+
+  /** K of a class-conditional model (0: unconditional). */
+  public int numClasses() {
+    return network.numClasses();
+  }
+
+  /** eps(x, t | y) of a class-conditional model, for guidance. */
+  public ConditionalPredictor conditional() {
+    return ConditionalPredictor.of(network, weights);
+  }
+
+  /**
+   * The model folder's recommended sampling settings (sampling.json), or null: run folders and
+   * model folders exported before the file existed have none.
+   */
+  public RecommendedSampling recommended() {
+    return recommended;
   }
 
   @Override

@@ -132,6 +132,13 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (source.model != null) { // a model folder's recommended sampler for flags not given
+      dev.scoreflow.checkpoint.RecommendedSampling rec =
+          dev.scoreflow.checkpoint.RecommendedSampling.readIfPresent(source.model);
+      if (rec != null) {
+        samplerOptions.recommend(rec.sampler, rec.steps);
+      }
+    }
     Sampler sampler = samplerOptions.create(); // checks flags before the engine starts
     require(n == null || n >= 2, "--n must be at least 2, got " + n);
     require(sampleBatch >= 1, "--chunk must be at least 1, got " + sampleBatch);

@@ -2,6 +2,7 @@ package dev.scoreflow.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.scoreflow.checkpoint.LoadedModel;
+import dev.scoreflow.checkpoint.RecommendedSampling;
 import dev.scoreflow.checkpoint.WeightsFormat;
 import dev.scoreflow.model.ReferenceNames;
 import java.nio.file.Path;
@@ -29,22 +30,58 @@ final class ExportCommand implements Callable<Integer> {
           + "load_state_dict(..., strict=True) takes it; scoreflow reads both."})
   String format;
 
+  @Option(names = "--sampler", paramLabel = "ddpm|ddim|ode|sde|dpm++2m",
+      description = "Recommended sampler, written to sampling.json: what `sample` and `eval` use"
+          + " without --sampler (default: the source model's recommendation, else ddim).")
+  String sampler;
+
+  @Option(names = "--steps", description = "Recommended steps (default: the source model's"
+      + " recommendation, else 50; 1000 for ddpm).")
+  Integer steps;
+
+  @Option(names = "--guidance", paramLabel = "S", description = "Class-conditional models:"
+      + " recommended guidance scale S >= 0 (default: the source model's recommendation, else 1).")
+  String guidance;
+
   @Mixin GlobalOptions global;
 
   @Override
   public Integer call() throws Exception {
     WeightsFormat f = WeightsFormat.byFlag(format); // checks the flag before the engine starts
+    Double scale = guidance == null ? null : SampleCommand.parseGuidance(guidance);
+    RecommendedSampling given = new RecommendedSampling(sampler, steps, scale); // checks them
     try (NDManager m = NDManager.newBaseManager(global.start());
         LoadedModel model = source.load(m, true)) {
-      LoadedModel.export(model.config(), model.weights(), out, f);
+      if (scale != null && model.numClasses() == 0) {
+        throw new IllegalArgumentException("--guidance: " + source.path() + " is not"
+            + " class-conditional (train with --class-conditional)");
+      }
+      RecommendedSampling rec = recommendation(given, model.recommended(), model.numClasses() > 0);
+      LoadedModel.export(model.config(), model.weights(), out, f, rec);
       String arch = model.config().architecture;
       String names = f == WeightsFormat.NDLIST ? ""
           : ReferenceNames.of(arch, model.weights().asMap().keySet()).isPresent()
           ? ", PyTorch reference names"
           : ", scoreflow's own names (this " + arch + " has no PyTorch reference)";
       System.out.println("Exported " + model.source() + " (EMA weights) to "
-          + out.resolve(f.fileName()) + " (" + f.flag() + names + ")");
+          + out.resolve(f.fileName()) + " (" + f.flag() + names + "); recommended sampling: "
+          + rec);
     }
     return 0;
+  }
+
+  /** The flags given, else the source's recommendation, else the defaults of `sample`. */
+  static RecommendedSampling recommendation(RecommendedSampling given, RecommendedSampling source,
+      boolean conditional) {
+    RecommendedSampling from = source != null ? source : new RecommendedSampling();
+    String name = given.sampler != null ? given.sampler
+        : from.sampler != null ? from.sampler : SamplerOptions.DEFAULT_SAMPLER;
+    // The source's steps belong to the source's sampler.
+    Integer n = given.steps != null ? given.steps
+        : name.equals(from.sampler) && from.steps != null ? from.steps
+        : SamplerOptions.defaultSteps(name);
+    Double s = !conditional ? null : given.guidance != null ? given.guidance
+        : from.guidance != null ? from.guidance : 1.0;
+    return new RecommendedSampling(name, n, s);
   }
 }

@@ -6,13 +6,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.checkpoint.LoadedModel;
+import dev.scoreflow.checkpoint.RecommendedSampling;
 import dev.scoreflow.data.ToyData;
 import dev.scoreflow.tensor.HostCopy;
 import dev.scoreflow.job.SamplingJob;
 import dev.scoreflow.model.CountingPredictor;
+import dev.scoreflow.model.GuidedPredictor;
 import dev.scoreflow.plot.ImageGrid;
 import dev.scoreflow.plot.ScatterPlot;
 import dev.scoreflow.sample.ChunkedSampling;
+import dev.scoreflow.sample.ClassLabels;
 import dev.scoreflow.sample.ImageTrajectory;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.StepObserver;
@@ -23,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,6 +41,8 @@ import picocli.CommandLine.Spec;
         + "samples (.npy) and one PNG per sample. Samples are made in chunks seeded from "
         + "(--seed, chunk index), so the output does not depend on how the chunks are split.")
 final class SampleCommand implements Callable<Integer> {
+  private static final Logger LOG = LogManager.getLogger(SampleCommand.class);
+
   @ArgGroup(exclusive = true, multiplicity = "1")
   ModelSource source;
 
@@ -78,15 +85,27 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--trajectory", paramLabel = "PNG", description = "Also draw a few sampling paths.")
   Path trajectory;
 
-  @Option(names = "--grid", defaultValue = "8x8", paramLabel = "RxC",
-      description = "Image models: rows x columns of the picture; it shows the first RxC samples"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--grid", paramLabel = "RxC",
+      description = "Image models: rows x columns of the picture (default 8x8; with several"
+          + " classes, one row of 8 per class).")
   String grid;
 
   @Option(names = "--scale", paramLabel = "N",
       description = "Image models: draw each pixel as an NxN block, 1 to " + ImageGrid.MAX_SCALE
           + " (default: 3 for images up to 32 pixels a side, 2 up to 64, 1 above).")
-  Integer scale;
+  Integer scaleOption;
+
+  @Option(names = "--class", paramLabel = "K|K,K,...|all",
+      description = "Class-conditional models: the class(es) to draw, by index 0..K-1 or by name;"
+          + " several take turns by sample index (images: one grid row each), `all` is every"
+          + " class. Without it a conditional model samples unconditionally.")
+  String classes;
+
+  @Option(names = "--guidance", paramLabel = "S",
+      description = "Classifier-free guidance scale S >= 0 with --class: eps_u + S (eps_c - eps_u);"
+          + " 1 is the conditional model, 0 the unconditional one (default: the model folder's"
+          + " recommendation, else 1).")
+  String guidance;
 
   @Mixin GlobalOptions global;
 
@@ -95,10 +114,19 @@ final class SampleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Every flag is checked before the engine starts and before any sample is made.
+    RecommendedSampling rec = source.model != null
+        ? RecommendedSampling.readIfPresent(source.model) : null;
+    if (rec != null) {
+      samplerOptions.recommend(rec.sampler, rec.steps);
+    }
     Sampler s = samplerOptions.create();
-    ImageGrid.Grid layout = ImageGrid.parseGrid(grid);
-    if (scale != null) {
-      ImageGrid.checkScale(scale);
+    ImageGrid.Grid askedLayout = grid != null ? ImageGrid.parseGrid(grid) : null;
+    Double scaleFlag = guidance != null ? parseGuidance(guidance) : null;
+    if (scaleOption != null) {
+      ImageGrid.checkScale(scaleOption);
+    }
+    if (classes != null && classes.isBlank()) {
+      throw new IllegalArgumentException("--class expects K, K,K,... or all, got ''");
     }
     if (n != null && n < 1) {
       throw new IllegalArgumentException("--n must be at least 1, got " + n);
@@ -118,11 +146,28 @@ final class SampleCommand implements Callable<Integer> {
       TrainConfig cfg = model.config();
       s.check(model.process()); // e.g. ddpm on a kernel process: one line, before any sampling
       boolean isImages = model.network().dataShape().dimension() == 3;
+      int[] asked = classes == null ? null : parseClasses(classes, cfg.classNames,
+          model.numClasses(), source.path());
+      if (asked == null && scaleFlag != null) {
+        throw new IllegalArgumentException("--guidance: " + (model.numClasses() == 0
+            ? source.path() + " is not class-conditional (train with --class-conditional)"
+            : "give --class too (the classes to guide towards)"));
+      }
+      double scale = scaleFlag != null ? scaleFlag
+          : rec != null && rec.guidance != null ? rec.guidance : 1.0;
+      // Several classes: one grid row of 8 each unless --grid says otherwise.
+      ImageGrid.Grid layout = askedLayout != null ? askedLayout
+          : asked != null && asked.length > 1 ? new ImageGrid.Grid(asked.length, 8)
+          : new ImageGrid.Grid(8, 8);
+      // Sample i asks for asked[(i / block) mod m]: a grid row per class for images, turns for
+      // points. It depends on i alone, so chunks and shards still join byte for byte.
+      ClassLabels labels = asked == null ? null
+          : new ClassLabels(asked, isImages ? layout.cols() : 1);
       if (images != null && !isImages) {
         throw new IllegalArgumentException("--images: " + source.path() + " makes 2-D points,"
             + " not images; use --npy for the raw samples");
       }
-      if (scale != null && !isImages) {
+      if (scaleOption != null && !isImages) {
         throw new IllegalArgumentException("--scale: " + source.path() + " makes 2-D points,"
             + " not images; the picture is a scatter plot");
       }
@@ -138,7 +183,7 @@ final class SampleCommand implements Callable<Integer> {
           Math.max(1, Math.min(layout.rows(), (keep + layout.cols() - 1) / layout.cols())),
           layout.cols());
       Shape dataShape = model.network().dataShape();
-      int pixelScale = !isImages ? 1 : scale != null ? scale
+      int pixelScale = !isImages ? 1 : scaleOption != null ? scaleOption
           : ImageGrid.defaultScale(dataShape.get(1), dataShape.get(2));
       if (isImages) {
         // Refuse a picture too large to write before a single sample is made.
@@ -147,11 +192,15 @@ final class SampleCommand implements Callable<Integer> {
 
       Paths paths = trajectory != null && !isImages ? new Paths(tracked) : null;
       ImageTrajectory imageTrajectory = trajectory != null && isImages
-          ? new ImageTrajectory(model.denoiser(), manager, tracked,
-              Math.max(1, samplerOptions.plannedSteps()), 10)
+          ? new ImageTrajectory(labels == null ? model.denoiser()
+              : model.denoiser().withNetwork(new GuidedPredictor(model.conditional(),
+                  labels.labels(manager, plan.first(plan.from()), tracked), scale)),
+              manager, tracked, Math.max(1, samplerOptions.plannedSteps()), 10)
           : null;
-      SamplingJob job = new SamplingJob(model.denoiser(),
-          model.network().dataShape());
+      SamplingJob job = labels == null
+          ? new SamplingJob(model.denoiser(), model.network().dataShape())
+          : SamplingJob.guided(model.conditional(), labels, scale, model.denoiser(),
+              model.network().dataShape());
       SamplingJob.Result r;
       try (SamplingProgress progress = new SamplingProgress("sample", plan,
           samplerOptions.plannedSteps(), model.process().tMax(), tEnd)) {
@@ -188,10 +237,14 @@ final class SampleCommand implements Callable<Integer> {
       }
       String nfe = r.nfe() == Math.rint(r.nfe()) ? Long.toString((long) r.nfe())
           : String.format(Locale.ROOT, "%.1f", r.nfe());
-      String title = String.format(Locale.ROOT, "%s: %s, NFE %s", cfg.data, s.describe(), nfe);
+      String conditioning = labels == null ? "" : String.format(Locale.ROOT,
+          "class %s, guidance %s", describeClasses(asked, cfg.classNames), number(scale));
+      String title = String.format(Locale.ROOT, "%s: %s, NFE %s%s", cfg.data, s.describe(), nfe,
+          conditioning.isEmpty() ? "" : ", " + conditioning);
       String shows = "";
       if (isImages) {
-        ImageGrid.write(out, r.kept(), shown, pixelScale, null);
+        ImageGrid.write(out, r.kept(), shown, pixelScale,
+            labels == null ? null : rowLabels(labels, asked, cfg.classNames, shown));
         if (plan.count() > keep) {
           shows = String.format(Locale.ROOT, " (grid %s: the first %d of %d samples)", shown,
               keep, plan.count());
@@ -201,7 +254,8 @@ final class SampleCommand implements Callable<Integer> {
         }
       } else {
         ScatterPlot.write(out, title, HostCopy.floats(r.kept()),
-            ToyData.byName(cfg.data).plotRange(), null);
+            labels == null ? null : colours(labels, asked, plan, keep),
+            ToyData.byName(cfg.data).plotRange(), null, false);
       }
       if (imageTrajectory != null) {
         ImageGrid.Grid steps = new ImageGrid.Grid(imageTrajectory.rows(),
@@ -223,12 +277,122 @@ final class SampleCommand implements Callable<Integer> {
       }
       String range = chunks != null ? String.format(Locale.ROOT, " (chunks %d:%d of %d)",
           plan.from(), plan.to(), ChunkedSampling.Plan.chunks(plan.n(), plan.chunk())) : "";
-      spec.commandLine().getOut().printf(Locale.ROOT, "sampler %s  n %d%s  NFE %s  wall %.2f s  -> %s%s%s%s%s%n",
-          s.describe(), r.count(), range, nfe, r.wallSeconds(), out, shows,
+      String guided = labels == null ? "" : String.format(Locale.ROOT, "  class %s guidance %s",
+          describeClasses(asked, cfg.classNames), number(scale));
+      // Honest NFE: a call that batches both halves of guidance is two network evaluations.
+      String nfeNote = r.evaluationsPerCall() == 2
+          ? " (2 per call: the conditional and unconditional halves in one batched forward)" : "";
+      spec.commandLine().getOut().printf(Locale.ROOT, "sampler %s%s  n %d%s  NFE %s%s  wall %.2f s  -> %s%s%s%s%s%n",
+          s.describe(), guided, r.count(), range, nfe, nfeNote, r.wallSeconds(), out, shows,
           npy != null ? ", " + npy : "", images != null ? ", " + images + "/" : "",
           trajectory != null ? ", " + trajectory : "");
     }
     return 0;
+  }
+
+  /**
+   * The class name written at the left of each grid row: row r holds samples r * cols ..., whose
+   * class depends on the index alone ({@link ClassLabels}).
+   */
+  private static List<String> rowLabels(ClassLabels labels, int[] asked, List<String> names,
+      ImageGrid.Grid shown) {
+    List<String> out = new ArrayList<>();
+    for (int row = 0; row < shown.rows(); row++) {
+      int k = labels.classOf((long) row * shown.cols());
+      out.add(names != null && k < names.size() ? names.get(k) : Integer.toString(k));
+    }
+    return out;
+  }
+
+  /** For a scatter plot: each kept sample's colour, the position of its class in {@code asked}. */
+  private static int[] colours(ClassLabels labels, int[] asked, ChunkedSampling.Plan plan,
+      int keep) {
+    long first = plan.first(plan.from());
+    int[] out = new int[keep];
+    for (int i = 0; i < keep; i++) {
+      int c = labels.classOf(first + i);
+      for (int j = 0; j < asked.length; j++) {
+        if (asked[j] == c) {
+          out[i] = j;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code --guidance S}: a finite number >= 0. */
+  static double parseGuidance(String text) {
+    double v;
+    try {
+      v = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--guidance expects a number >= 0, got '" + text + "'");
+    }
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new IllegalArgumentException("--guidance expects a number >= 0, got '" + text + "'");
+    }
+    return v;
+  }
+
+  /**
+   * {@code --class}: {@code all}, or comma-separated classes, each a class name of the model or
+   * an index 0..K-1 (a name wins over an index that reads the same).
+   */
+  static int[] parseClasses(String text, List<String> names, int k, Path model) {
+    if (k == 0) {
+      throw new IllegalArgumentException("--class: " + model + " is not class-conditional (train"
+          + " with --class-conditional)");
+    }
+    if (text.trim().equals("all")) {
+      int[] all = new int[k];
+      for (int i = 0; i < k; i++) {
+        all[i] = i;
+      }
+      return all;
+    }
+    String[] parts = text.split(",", -1);
+    int[] out = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      String p = parts[i].trim();
+      int byName = names == null ? -1 : names.indexOf(p);
+      if (byName >= 0) {
+        out[i] = byName;
+        continue;
+      }
+      try {
+        out[i] = Integer.parseInt(p);
+      } catch (NumberFormatException e) {
+        out[i] = -1;
+      }
+      if (out[i] < 0 || out[i] >= k) {
+        throw new IllegalArgumentException("--class: '" + p + "' is no class of " + model
+            + "; expected an index 0.." + (k - 1) + (names == null || names.isEmpty() ? ""
+            : " or a name " + abbreviate(names)) + ", a comma-separated list of them, or all");
+      }
+    }
+    return out;
+  }
+
+  private static String abbreviate(List<String> names) {
+    return names.size() <= 12 ? names.toString()
+        : names.subList(0, 12).toString().replace("]", ", ...]");
+  }
+
+  /** The classes asked for, by name where the model has names. */
+  static String describeClasses(int[] asked, List<String> names) {
+    StringBuilder b = new StringBuilder();
+    for (int c : asked) {
+      b.append(b.length() == 0 ? "" : ",");
+      b.append(names != null && c < names.size() && !names.get(c).equals(Integer.toString(c))
+          ? c + "=" + names.get(c) : Integer.toString(c));
+    }
+    return b.toString();
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e9 ? String.format(Locale.ROOT, "%.0f", v)
+        : Double.toString(v);
   }
 
   /** A file flag must not name a folder, and its parent folder must be creatable. */

@@ -14,11 +14,16 @@ import picocli.CommandLine.Option;
  * executors get them.
  */
 public final class SamplerOptions {
-  @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "ddpm|ddim|ode|sde|dpm++2m",
-      description = "Sampler (default: ${DEFAULT-VALUE}).")
+  /** The sampler when neither the flag nor a model folder's sampling.json names one. */
+  public static final String DEFAULT_SAMPLER = "ddim";
+
+  @Option(names = "--sampler", paramLabel = "ddpm|ddim|ode|sde|dpm++2m",
+      description = "Sampler (default: the model folder's recommendation, else " + DEFAULT_SAMPLER
+          + ").")
   String sampler;
 
-  @Option(names = "--steps", description = "Steps of the time grid (default 50; 1000 for ddpm).")
+  @Option(names = "--steps", description = "Steps of the time grid (default: the model folder's"
+      + " recommendation for its sampler, else 50; 1000 for ddpm).")
   Integer steps;
 
   @Option(names = "--eta", defaultValue = "0", description = "ddim: noise scale eta in [0, 1] (default: ${DEFAULT-VALUE}).")
@@ -50,9 +55,32 @@ public final class SamplerOptions {
       description = "dpm++2m: take the last step at first order (default: ${DEFAULT-VALUE}).")
   boolean lowerOrderFinal;
 
+  /** The sampler's steps when none are given. */
+  public static int defaultSteps(String sampler) {
+    return sampler.equals("ddpm") ? 1000 : 50;
+  }
+
+  /** The sampler's name: the flag, a recommendation, or {@link #DEFAULT_SAMPLER}. */
+  public String samplerName() {
+    return sampler != null ? sampler : DEFAULT_SAMPLER;
+  }
+
+  /**
+   * Takes a model folder's recommended sampler and steps (sampling.json) for the flags not
+   * given; recommended steps apply only to the recommended sampler. Nulls change nothing.
+   */
+  public void recommend(String recommendedSampler, Integer recommendedSteps) {
+    if (sampler == null) {
+      sampler = recommendedSampler;
+    }
+    if (steps == null && recommendedSteps != null && samplerName().equals(recommendedSampler)) {
+      steps = recommendedSteps;
+    }
+  }
+
   Samplers.Settings settings() {
     Samplers.Settings s = new Samplers.Settings();
-    s.steps = steps != null ? steps : sampler.equals("ddpm") ? 1000 : 50;
+    s.steps = steps != null ? steps : defaultSteps(samplerName());
     s.lowerOrderFinal = lowerOrderFinal;
     s.eta = eta;
     s.gamma = gamma;
@@ -90,17 +118,18 @@ public final class SamplerOptions {
 
   /** Steps the sampler will take (each seen by a step observer), or -1 when adaptive (rk45). */
   public int plannedSteps() {
-    return sampler.equals("ode") && solver.equals("rk45") ? -1 : settings().steps;
+    return samplerName().equals("ode") && solver.equals("rk45") ? -1 : settings().steps;
   }
 
   /** Whether the sampler injects noise along the way (its paths are not smooth curves). */
   boolean stochastic() {
-    return sampler.equals("ddpm") || (sampler.equals("ddim") && eta > 0)
-        || (sampler.equals("sde") && gamma > 0);
+    String name = samplerName();
+    return name.equals("ddpm") || (name.equals("ddim") && eta > 0)
+        || (name.equals("sde") && gamma > 0);
   }
 
   /** The sampler the flags describe; checks them (call before the engine starts). */
   public Sampler create() {
-    return Samplers.create(sampler, settings());
+    return Samplers.create(samplerName(), settings());
   }
 }

@@ -1,6 +1,7 @@
 package dev.scoreflow.cli;
 
 import ai.djl.Device;
+import dev.scoreflow.train.LabelDropout;
 import dev.scoreflow.train.RunFolder;
 import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Trainer;
@@ -142,6 +143,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--groups", paramLabel = "G", description = "UNets: GroupNorm groups (default 8).")
   Integer groups;
+  @Option(names = "--class-conditional", description = "Train one network that is both"
+      + " class-conditional and (through a learned null class) unconditional, for `sample --class`"
+      + " and --guidance; the data must have class labels.")
+  Boolean classConditional;
+
+  @Option(names = "--label-dropout", paramLabel = "P", description = "With --class-conditional:"
+      + " probability in [0, 1] that a label is replaced by the null class (default 0.1).")
+  Double labelDropout;
 
   @Option(names = "--seed", description = "Seed of every random draw of the run (default 0).")
   Long seed;
@@ -197,6 +206,8 @@ final class TrainCommand implements Callable<Integer> {
     given.addAll(set(c, "dropout", dropout));
     given.addAll(set(c, "groups", groups));
     given.addAll(set(c, "seed", seed));
+    given.addAll(set(c, "classConditional", classConditional));
+    given.addAll(set(c, "labelDropout", labelDropout));
     given.addAll(set(c, "checkpointEvery", checkpointEvery));
     given.addAll(set(c, "keep", keep));
     given.addAll(set(c, "keepEvery", keepEvery));
@@ -247,6 +258,7 @@ final class TrainCommand implements Callable<Integer> {
     if (resume == null) {
       Networks.validate(config); // the model flags, before any data are read
     }
+    checkConditioning();
     if (devices != null && !"auto".equals(global.device)) {
       throw new IllegalArgumentException("--devices and --device: give one of them (the first of"
           + " --devices is where the weights live)");
@@ -288,6 +300,16 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The class-conditioning flags, before any work (a resumed run keeps its checkpoint's). */
+  private void checkConditioning() {
+    if (labelDropout != null) {
+      new LabelDropout(labelDropout, 0); // names --label-dropout unless it lies in [0, 1]
+      if (classConditional == null && resume == null) {
+        throw new IllegalArgumentException("--label-dropout applies only with --class-conditional");
+      }
+    }
   }
 
   /** SIGINT/SIGTERM finish the current step and checkpoint; a second signal exits at once. */

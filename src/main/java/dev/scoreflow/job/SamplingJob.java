@@ -7,9 +7,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.io.Npy;
+import dev.scoreflow.model.ConditionalPredictor;
 import dev.scoreflow.model.CountingPredictor;
+import dev.scoreflow.model.GuidedPredictor;
+import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.plot.ImageGrid;
 import dev.scoreflow.sample.ChunkedSampling;
+import dev.scoreflow.sample.ClassLabels;
 import dev.scoreflow.sample.Denoiser;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.StepObserver;
@@ -33,10 +37,23 @@ public final class SamplingJob {
   /**
    * @param kept the first {@code keep} samples of the plan (on the job's manager), or null
    * @param count samples made
-   * @param nfe network evaluations per sample (per chunk, averaged over the chunks)
+   * @param nfe network evaluations per sample (per chunk, averaged over the chunks); a guided
+   *     call that batches the conditional and unconditional halves counts as two
    * @param wallSeconds time spent sampling and writing
+   * @param evaluationsPerCall network evaluations per sample in one predictor call: 2 when each
+   *     call batches both halves of classifier-free guidance, else 1
    */
-  public record Result(NDArray kept, long count, double nfe, double wallSeconds) {}
+  public record Result(NDArray kept, long count, double nfe, double wallSeconds,
+      int evaluationsPerCall) {
+    public Result(NDArray kept, long count, double nfe, double wallSeconds) {
+      this(kept, count, nfe, wallSeconds, 1);
+    }
+
+    /** Predictor calls (sampler steps' evaluations) per sample. */
+    public double calls() {
+      return nfe / evaluationsPerCall;
+    }
+  }
 
   /** Sees the run as it goes: each chunk's steps and its end. */
   public interface Monitor {
@@ -55,25 +72,54 @@ public final class SamplingJob {
   }
 
   private final Denoiser denoiser;
+  private final ChunkedSampling.ChunkPredictor eps;
+  private final int evaluationsPerCall;
   private final Shape dataShape;
   private final boolean images;
 
   /** {@code dataShape} is one sample's shape; samples are images when it has 3 axes. */
   public SamplingJob(Denoiser denoiser, Shape dataShape) {
+    this(denoiser, (m, first, size) -> denoiser.network(), 1, dataShape);
+  }
+
+  /**
+   * A job whose network is made per chunk ({@link ChunkedSampling.ChunkPredictor}) and read
+   * through {@code denoiser}'s parameterisation; each call costs {@code evaluationsPerCall}
+   * network evaluations per sample.
+   */
+  public SamplingJob(Denoiser denoiser, ChunkedSampling.ChunkPredictor eps, int evaluationsPerCall,
+      Shape dataShape) {
     this.denoiser = denoiser;
+    this.eps = eps;
+    this.evaluationsPerCall = evaluationsPerCall;
     this.dataShape = dataShape;
     this.images = dataShape.dimension() == 3;
   }
 
+  /**
+   * Classifier-free guidance with scale S towards the classes {@code classes} assigns to each
+   * sample index (docs/theory.md, "Class conditioning and guidance").
+   */
+  public static SamplingJob guided(ConditionalPredictor model, ClassLabels classes, double scale,
+      Denoiser denoiser, Shape dataShape) {
+    return new SamplingJob(denoiser,
+        (m, first, size) -> new GuidedPredictor(model, classes.labels(m, first, size), scale),
+        GuidedPredictor.evaluationsPerCall(scale), dataShape);
+  }
+
   public Result run(Sampler sampler, double tMin, long seed, ChunkedSampling.Plan plan,
       Outputs outputs, NDManager manager, Monitor monitor) throws IOException {
-    CountingPredictor counted = new CountingPredictor(denoiser.network());
+    NoisePredictor[] chunkEps = new NoisePredictor[1];
+    // One counter over the whole run, whichever chunk's predictor it passes calls to.
+    CountingPredictor counted = new CountingPredictor((x, t) -> chunkEps[0].predict(x, t));
     long[] npyShape = new Shape(plan.count()).addAll(dataShape).getShape();
     NDList kept = new NDList();
     long t0 = System.nanoTime();
     try (Npy.Writer npy = outputs.npy() != null ? new Npy.Writer(outputs.npy(), npyShape) : null) {
-      ChunkedSampling.run(sampler, denoiser.withNetwork(counted), dataShape, tMin, seed, plan,
-          manager,
+      ChunkedSampling.run(sampler, denoiser, (m, first, size) -> {
+        chunkEps[0] = eps.forChunk(m, first, size);
+        return counted;
+      }, dataShape, tMin, seed, plan, manager,
           new ChunkedSampling.Listener() {
             @Override
             public void chunkStarted(int chunk, NDArray prior) {
@@ -113,7 +159,7 @@ public final class SamplingJob {
       keptAll.attach(manager);
       kept.close();
     }
-    double nfe = (double) counted.calls() / (plan.to() - plan.from());
-    return new Result(keptAll, plan.count(), nfe, wall);
+    double nfe = (double) counted.calls() * evaluationsPerCall / (plan.to() - plan.from());
+    return new Result(keptAll, plan.count(), nfe, wall, evaluationsPerCall);
   }
 }

@@ -28,7 +28,7 @@ public interface EpsNetwork {
   /**
    * Number of classes K of a class-conditional network (0: unconditional). Such a network embeds
    * K + 1 labels: 0..K-1 are the classes and K is the learned null class that stands for "no
-   * label" (classifier-free guidance, docs/conditioning.md).
+   * label" (docs/theory.md, "Class conditioning and guidance").
    */
   default int numClasses() {
     return 0;

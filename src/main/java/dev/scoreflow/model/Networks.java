@@ -21,7 +21,7 @@ public final class Networks {
       new LinkedHashMap<>();
 
   static {
-    REGISTRY.put("mlp", (c, m) -> new ToyMlp(m, c.width, (int) dataShape(c)[0]));
+    REGISTRY.put("mlp", (c, m) -> new ToyMlp(m, c.width, (int) dataShape(c)[0], classes(c)));
     REGISTRY.put(UNetS.ARCHITECTURE, (c, m) -> new UNetS(m, UNetSpec.of(c)));
     REGISTRY.put("unet-m", (c, m) -> new UNet(m, UNetSpec.of(c)));
     REGISTRY.put("unet", (c, m) -> new UNet(m, UNetSpec.of(c)));
@@ -108,5 +108,10 @@ public final class Networks {
     if (cond) {
       list.add(flag);
     }
+  }
+
+  /** K of a class-conditional config (its data's classes), 0 for an unconditional one. */
+  public static int classes(TrainConfig config) {
+    return config.classConditional && config.classNames != null ? config.classNames.size() : 0;
   }
 }

@@ -74,6 +74,8 @@ public final class ReferenceNames {
       m.put("hidden." + i, "mid." + i);
     }
     m.put("out", "out");
+    // A class-conditional MLP's table, named as an nn.Embedding called class_emb would be.
+    m.put("class_emb", "class_emb");
     return m;
   }
 

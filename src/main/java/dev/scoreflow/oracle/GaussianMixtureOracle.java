@@ -1,9 +1,12 @@
 package dev.scoreflow.oracle;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.model.ConditionalPredictor;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.Prediction;
@@ -153,6 +156,48 @@ public final class GaussianMixtureOracle implements NoisePredictor {
       f[i] = (float) (d[i] * d[i]);
     }
     return f;
+  }
+
+  /** K, the number of components. */
+  public int components() {
+    return weights.length;
+  }
+
+  /**
+   * The exact class-conditional predictor with the components as classes (docs/theory.md,
+   * "Class conditioning and guidance"): label k < K gives component k's eps, b (x - a mu_k) / v_k,
+   * the exact score of one Gaussian; the null label K (or null labels) gives the whole mixture's.
+   * Rows of one batch may ask for different classes: every row's K component predictions and
+   * the mixture's are formed, and a one-hot of its label picks one (all device ops).
+   */
+  public ConditionalPredictor conditional() {
+    return new ConditionalPredictor() {
+      @Override
+      public NDArray predict(NDArray x, double t, NDArray labels) {
+        if (labels == null) {
+          return GaussianMixtureOracle.this.predict(x, t);
+        }
+        int k = weights.length;
+        NDArray[] p = parts(x, t);
+        NDArray each = p[1].div(p[2].reshape(1, k, 1)); // diff_k / v_k, [N, K, D]
+        NDArray mixture = each.mul(p[0].softmax(1).expandDims(2)).sum(new int[] {1}, true);
+        NDArray all = NDArrays.concat(new NDList(each, mixture), 1); // [N, K + 1, D]
+        NDArray pick = labels.oneHot(k + 1).expandDims(2); // [N, K + 1, 1]
+        return Scalars.muli(all.mul(pick).sum(new int[] {1}), (float) process.b(t));
+      }
+
+      @Override
+      public int numClasses() {
+        return weights.length;
+      }
+    };
+  }
+
+  /** n exact draws from component k alone, N(mu_k, s_k^2 I), on {@code manager}. */
+  public NDArray sampleComponent(NDManager manager, int n, int k) {
+    NDArray centre = meansOn(manager).get(k).expandDims(0);
+    return centre.add(Scalars.muli(manager.randomNormal(new Shape(n, centre.getShape().get(1))),
+        stds[k]));
   }
 
   /** log p_t(x) for each row of x, shape [N] (exact, in nats). */

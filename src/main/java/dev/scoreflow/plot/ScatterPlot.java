@@ -37,14 +37,42 @@ public final class ScatterPlot {
    */
   public static void write(Path file, String title, float[] xy, double range, List<float[]> paths,
       boolean fade) throws IOException {
+    write(file, title, xy, null, range, paths, fade);
+  }
+
+  /**
+   * As above, with point i drawn in the colour of {@code groups[i]} (0..G-1, e.g. the class a
+   * sample was asked for); null draws every point in one colour.
+   */
+  public static void write(Path file, String title, float[] xy, int[] groups, double range,
+      List<float[]> paths, boolean fade) throws IOException {
     DefaultXYDataset points = new DefaultXYDataset();
-    points.addSeries("samples", deinterleave(xy));
+    XYShapeRenderer dots = new XYShapeRenderer();
+    if (groups == null) {
+      points.addSeries("samples", deinterleave(xy));
+      dots.setSeriesPaint(0, new Color(20, 60, 140, 90));
+    } else {
+      int g = java.util.Arrays.stream(groups).max().orElse(0) + 1;
+      for (int k = 0; k < g; k++) {
+        int kk = k;
+        int[] rows = java.util.stream.IntStream.range(0, groups.length)
+            .filter(i -> groups[i] == kk).toArray();
+        float[] part = new float[2 * rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          part[2 * i] = xy[2 * rows[i]];
+          part[2 * i + 1] = xy[2 * rows[i] + 1];
+        }
+        points.addSeries("group " + k, deinterleave(part));
+        Color hue = Color.getHSBColor(k / (float) g, 0.85f, 0.75f);
+        dots.setSeriesPaint(k, new Color(hue.getRed(), hue.getGreen(), hue.getBlue(), 110));
+      }
+    }
     NumberAxis xAxis = axis("x", range);
     NumberAxis yAxis = axis("y", range);
-    XYShapeRenderer dots = new XYShapeRenderer();
-    dots.setSeriesShape(0, new Ellipse2D.Double(-1, -1, 2, 2));
-    dots.setSeriesPaint(0, new Color(20, 60, 140, 90));
-    dots.setSeriesOutlinePaint(0, new Color(0, 0, 0, 0));
+    for (int k = 0; k < points.getSeriesCount(); k++) {
+      dots.setSeriesShape(k, new Ellipse2D.Double(-1, -1, 2, 2));
+      dots.setSeriesOutlinePaint(k, new Color(0, 0, 0, 0));
+    }
     dots.setDrawOutlines(false);
     XYPlot plot = new XYPlot(points, xAxis, yAxis, dots);
     plot.setBackgroundPaint(Color.WHITE);

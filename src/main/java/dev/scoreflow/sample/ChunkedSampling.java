@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.engine.ScoreflowEngine;
+import dev.scoreflow.model.NoisePredictor;
 import java.io.IOException;
 
 /**
@@ -101,6 +102,15 @@ public final class ChunkedSampling {
     void chunkDone(int chunk, long first, NDArray samples) throws IOException;
   }
 
+  /**
+   * The predictor of one chunk, built on the chunk's manager: e.g. guidance towards the classes
+   * of samples first..first+size-1 ({@link ClassLabels}). It must depend only on those indices.
+   */
+  @FunctionalInterface
+  public interface ChunkPredictor {
+    NoisePredictor forChunk(NDManager chunk, long first, int size);
+  }
+
   private ChunkedSampling() {}
 
   /** The seed of chunk c: a 64-bit mix of (seed, c), so nearby seeds give unrelated chunks. */
@@ -118,15 +128,28 @@ public final class ChunkedSampling {
    */
   public static void run(Sampler sampler, Denoiser denoiser, Shape dataShape, double tMin,
       long seed, Plan plan, NDManager manager, Listener listener) throws IOException {
+    run(sampler, denoiser, (m, first, size) -> denoiser.network(), dataShape, tMin, seed, plan,
+        manager, listener);
+  }
+
+  /**
+   * As above, with the network made for each chunk (e.g. guidance towards per-sample classes),
+   * read through {@code denoiser}'s parameterisation.
+   */
+  public static void run(Sampler sampler, Denoiser denoiser, ChunkPredictor predictors,
+      Shape dataShape, double tMin, long seed, Plan plan, NDManager manager, Listener listener)
+      throws IOException {
     sampler.check(denoiser.process());
     for (int c = plan.from(); c < plan.to(); c++) {
       try (NDManager m = manager.newSubManager()) {
+        Denoiser chunkDenoiser = denoiser.withNetwork(predictors.forChunk(m, plan.first(c),
+            plan.size(c)));
         NDArray x0;
         synchronized (GENERATOR) {
           ScoreflowEngine.seed(chunkSeed(seed, c));
           NDArray x1 = denoiser.process().samplePrior(m, new Shape(plan.size(c)).addAll(dataShape));
           listener.chunkStarted(c, x1);
-          x0 = sampler.sample(denoiser, x1, tMin, listener.observer(c));
+          x0 = sampler.sample(chunkDenoiser, x1, tMin, listener.observer(c));
         }
         listener.chunkDone(c, plan.first(c), x0);
       }

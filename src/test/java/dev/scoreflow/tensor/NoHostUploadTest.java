@@ -12,8 +12,10 @@ import dev.scoreflow.HostUploads;
 import dev.scoreflow.TestEngine;
 import dev.scoreflow.data.ToyData;
 import dev.scoreflow.engine.ScoreflowEngine;
+import dev.scoreflow.model.ConditionalPredictor;
 import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.Networks;
+import dev.scoreflow.model.GuidedPredictor;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.model.ToyMlp;
@@ -159,9 +161,27 @@ class NoHostUploadTest {
     try (NDManager m = TestEngine.manager(2)) {
       ToyMlp net = new ToyMlp(m, 16, 2);
       ParameterStore params = net.initParameters(m);
+      // Classifier-free guidance: a conditional MLP and the exact conditional oracle, both
+      // halves in one batched call (S = 2.5) and the conditional model alone (S = 1). The
+      // labels are made once, before the count, as a sampling job makes them per chunk.
+      ToyMlp condNet = new ToyMlp(m, 16, 2, 3);
+      ParameterStore condParams = condNet.initParameters(m);
+      int[] classes = new int[32];
+      for (int i = 0; i < classes.length; i++) {
+        classes[i] = i % 3;
+      }
+      NDArray labels = m.create(classes);
       for (NoiseProcess p : processes) {
         GaussianMixtureOracle oracle = GaussianMixtureOracle.gmm8(p, m);
-        for (NoisePredictor eps : List.of(NoisePredictor.of(net, params), oracle)) {
+        ConditionalPredictor condMlp = ConditionalPredictor.of(condNet, condParams);
+        List<NoisePredictor> predictors = new java.util.ArrayList<>(
+            List.of(NoisePredictor.of(net, params), oracle));
+        if (p == processes.get(0)) { // guidance does not touch the process: one is enough
+          predictors.addAll(List.of(new GuidedPredictor(condMlp, labels, 2.5),
+              new GuidedPredictor(condMlp, labels, 1),
+              new GuidedPredictor(oracle.conditional(), labels, 2.5)));
+        }
+        for (NoisePredictor eps : predictors) {
           for (Supplier<Sampler> s : samplers) {
             NDArray x = m.randomNormal(new Shape(32, 2));
             try (NDScope warm = new NDScope()) {

@@ -1,0 +1,87 @@
+package dev.scoreflow.checkpoint;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import dev.scoreflow.sample.Samplers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A model folder's recommended sampling settings, {@code sampling.json}: the sampler, its steps
+ * and, for a class-conditional model, the guidance scale. {@code sample} and {@code eval} use
+ * them for the flags not given; folders without the file keep the commands' own defaults.
+ * Every field may be absent (null).
+ */
+public final class RecommendedSampling {
+  public static final String FILE = "sampling.json";
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+  /** A name of {@link Samplers#NAMES}. */
+  public String sampler;
+  public Integer steps;
+  /** Classifier-free guidance scale S >= 0 (docs/theory.md, "Class conditioning and guidance"). */
+  public Double guidance;
+
+  public RecommendedSampling() {}
+
+  public RecommendedSampling(String sampler, Integer steps, Double guidance) {
+    this.sampler = sampler;
+    this.steps = steps;
+    this.guidance = guidance;
+    check("");
+  }
+
+  /** The settings in {@code dir}/sampling.json, or null when the folder has none. */
+  public static RecommendedSampling readIfPresent(Path dir) {
+    Path file = dir.resolve(FILE);
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    RecommendedSampling r;
+    try {
+      r = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RecommendedSampling.class);
+    } catch (IOException | JsonParseException e) {
+      throw new CheckpointException(file + ": not readable as recommended sampling settings ("
+          + e.getMessage() + ")");
+    }
+    if (r == null) {
+      throw new CheckpointException(file + ": empty; expected {\"sampler\": ..., \"steps\": ...,"
+          + " \"guidance\": ...}");
+    }
+    try {
+      r.check(file + ": ");
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(e.getMessage());
+    }
+    return r;
+  }
+
+  /** Writes {@code dir}/sampling.json durably. */
+  public void write(Path dir) throws IOException {
+    CheckpointStore.writeDurably(dir.resolve(FILE), GSON.toJson(this).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void check(String where) {
+    if (sampler != null && !Samplers.NAMES.contains(sampler)) {
+      throw new IllegalArgumentException(where + "--sampler: unknown sampler '" + sampler
+          + "', expected one of " + Samplers.NAMES);
+    }
+    if (steps != null && steps < 1) {
+      throw new IllegalArgumentException(where + "--steps must be at least 1, got " + steps);
+    }
+    if (guidance != null && !(guidance >= 0 && guidance < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException(where + "--guidance must be a number >= 0, got "
+          + guidance);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return (sampler != null ? sampler : "(default sampler)")
+        + (steps != null ? ", " + steps + " steps" : "")
+        + (guidance != null ? ", guidance " + guidance : "");
+  }
+}
