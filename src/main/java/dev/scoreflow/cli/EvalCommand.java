@@ -18,6 +18,7 @@ import dev.scoreflow.eval.OdeLikelihood.Divergence;
 import dev.scoreflow.eval.PointEvaluation;
 import dev.scoreflow.eval.SampleSource;
 import dev.scoreflow.job.SamplingJob;
+import dev.scoreflow.model.GuidedPredictor;
 import dev.scoreflow.sample.ChunkedSampling;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.spec.TrainConfig;
@@ -118,6 +119,11 @@ final class EvalCommand implements Callable<Integer> {
       description = "div eps for --nll: exact (2-D default) or Hutchinson's estimator with one probe per point (images: rademacher).")
   String divergence;
 
+  @Option(names = "--guidance", paramLabel = "S",
+      description = "Class-conditional image models: classifier-free guidance scale S >= 0 of the"
+          + " class-balanced samples (default: the model folder's recommendation, else 1).")
+  Double guidance;
+
   @Option(names = "--json", description = "Also print the results as one JSON line.")
   boolean json;
 
@@ -137,8 +143,13 @@ final class EvalCommand implements Callable<Integer> {
           dev.scoreflow.checkpoint.RecommendedSampling.readIfPresent(source.model);
       if (rec != null) {
         samplerOptions.recommend(rec.sampler, rec.steps);
+        if (guidance == null && rec.guidance != null) {
+          guidance = rec.guidance;
+        }
       }
     }
+    require(guidance == null || (guidance >= 0 && Double.isFinite(guidance)),
+        "--guidance must be a number >= 0, got " + guidance);
     Sampler sampler = samplerOptions.create(); // checks flags before the engine starts
     require(n == null || n >= 2, "--n must be at least 2, got " + n);
     require(sampleBatch >= 1, "--chunk must be at least 1, got " + sampleBatch);
@@ -235,10 +246,15 @@ final class EvalCommand implements Callable<Integer> {
     return new SampleSource() {
       @Override
       public Drawn draw(int count, int[] classes, NDManager m) throws IOException {
-        require(classes == null, "this eval draws unconditional samples only");
         ChunkedSampling.Plan plan = ChunkedSampling.Plan.whole(count, sampleBatch);
-        SamplingJob job = new SamplingJob(model.denoiser(),
-            model.network().dataShape());
+        double scale = guidance != null ? guidance : 1.0;
+        // Sample i asks for classes[i]: it depends on i alone, as in `sample --class`.
+        SamplingJob job = classes == null
+            ? new SamplingJob(model.denoiser(), model.network().dataShape())
+            : new SamplingJob(model.denoiser(), (cm, first, size) -> new GuidedPredictor(
+                model.conditional(), cm.create(java.util.Arrays.copyOfRange(classes,
+                    (int) first, (int) first + size), new Shape(size)), scale),
+                GuidedPredictor.evaluationsPerCall(scale), model.network().dataShape());
         try (SamplingProgress progress = new SamplingProgress("eval: sampling", plan,
             samplerOptions.plannedSteps(), model.process().tMax(), tEnd)) {
           SamplingJob.Result r = job.run(sampler, tEnd, seed, plan,
@@ -318,7 +334,16 @@ final class EvalCommand implements Callable<Integer> {
             folder, ev.info().data, cfg.data);
       }
       int count = n != null ? n : Math.min(1000, ev.maxN());
-      ImageReport r = ev.evaluate(samples, count, null, seed, m);
+      // A class-conditional model is asked for every class in equal blocks (100 per class at
+      // n 1000), so the class accuracy and FID-LeNet per class can be read off.
+      int[] classes = model.numClasses() > 0
+          ? ImageEvaluation.balancedClasses(count, model.numClasses()) : null;
+      if (classes != null) {
+        out().printf(Locale.ROOT, "conditional %d classes in equal blocks, guidance %s%n",
+            model.numClasses(), guidance != null ? guidance : 1.0);
+        results.put("guidance", guidance != null ? guidance : 1.0);
+      }
+      ImageReport r = ev.evaluate(samples, count, classes, seed, m);
       printImages(r, results);
     }
   }
