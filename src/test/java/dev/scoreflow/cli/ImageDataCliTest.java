@@ -43,11 +43,14 @@ class ImageDataCliTest {
   }
 
   private static Object[] train(Path out, String data, String... more) {
-    String[] base = {"train", "--data", data, "--out", out.toString(), "--steps", "1", "--batch",
-        "2", "--sample-every", "0", "--device", "cpu", "--threads", "1"};
-    String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
-    System.arraycopy(more, 0, args, base.length, more.length);
-    return CliTest.run(args);
+    String[] base = {"train", "--data", data, "--out", out.toString(), "--batch", "2",
+        "--sample-every", "0", "--device", "cpu", "--threads", "1"};
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(base));
+    args.addAll(java.util.List.of(more));
+    if (!args.contains("--steps")) {
+      args.addAll(java.util.List.of("--steps", "1")); // should a bad input slip through
+    }
+    return CliTest.run(args.toArray(new String[0]));
   }
 
   @Test
@@ -57,7 +60,7 @@ class ImageDataCliTest {
     IdxWriter.writeImages(data.resolve("train-images-idx3-ubyte"), new byte[n * 32 * 32], n, 32, 32);
     IdxWriter.writeLabels(data.resolve("train-labels-idx1-ubyte"), new byte[] {0, 1, 2, 1});
     Path run = tmp.resolve("run");
-    Object[] r = train(run, "idx:" + data);
+    Object[] r = train(run, "idx:" + data, "--steps", "1");
     assertEquals(0, r[0], (String) r[2]);
     JsonObject c = config(run);
     assertEquals("[1,32,32]", c.get("dataShape").toString());
@@ -72,7 +75,8 @@ class ImageDataCliTest {
     picture(data.resolve("ant").resolve("c.bmp"), "bmp", 24, 24, true, 2);
     Path run = tmp.resolve("run");
     // Grey 16x16 from RGB pictures of two sizes: the network side takes one channel today.
-    Object[] r = train(run, "folder:" + data, "--channels", "1", "--image-size", "16", "--hflip");
+    Object[] r = train(run, "folder:" + data, "--channels", "1", "--image-size", "16", "--hflip",
+        "--steps", "2");
     assertEquals(0, r[0], (String) r[2]);
     JsonObject c = config(run);
     assertEquals("[1,16,16]", c.get("dataShape").toString());

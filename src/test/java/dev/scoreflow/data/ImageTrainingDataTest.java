@@ -240,6 +240,59 @@ class ImageTrainingDataTest {
   }
 
   @Test
+  void anRgbFolderGivesLabelledColourBatchesWithFlips() throws IOException {
+    int w = 6;
+    int h = 10; // JDK's GIF codec round trip garbles interlaced pictures only a few rows high
+    Path pics = dir.resolve("pics");
+    String[] files = {"b/x.png", "a/y.bmp", "a/z.gif"}; // class a is 0, class b is 1
+    for (int k = 0; k < 3; k++) {
+      TinyPictures.write(pics.resolve(files[k]), files[k].substring(files[k].length() - 3),
+          TinyPictures.colourPixels(w, h, k), 3, w, h);
+    }
+    int[] labelOfPicture = {1, 0, 0};
+    TestEngine.manager(0).close();
+    TrainConfig config = new TrainConfig();
+    config.data = "folder:" + pics;
+    config.randomFlip = true;
+    try (ImageTrainingData data = (ImageTrainingData) TrainingDataFactory.create(config, TestEngine.device());
+        NDManager m = TestEngine.manager(1)) {
+      assertEquals("images 3x10x6, 2 classes", data.spec().toString());
+      assertEquals(java.util.List.of("a", "b"), data.classNames());
+      TrainingData.Batch b = data.labelledBatch(m, 0, 30);
+      assertEquals(new Shape(30, 3, h, w), b.x0().getShape());
+      float[] v = b.x0().toFloatArray();
+      int[] labels = b.labels().toIntArray();
+      int mirrored = 0;
+      for (int r = 0; r < 30; r++) {
+        int found = -1;
+        boolean flipped = false;
+        for (int k = 0; k < 3 && found < 0; k++) {
+          byte[] want = TinyPictures.colourPixels(w, h, k);
+          for (boolean mirror : new boolean[] {false, true}) {
+            boolean same = true;
+            for (int c = 0; c < 3; c++) {
+              for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                  int got = Math.round((v[((r * 3 + c) * h + y) * w + x] + 1f) * 127.5f);
+                  same &= got == (want[(c * h + y) * w + (mirror ? w - 1 - x : x)] & 0xff);
+                }
+              }
+            }
+            if (same && found < 0) {
+              found = k;
+              flipped = mirror;
+            }
+          }
+        }
+        assertTrue(found >= 0, "row " + r + " is one of the pictures, plain or mirrored");
+        assertEquals(labelOfPicture[found], labels[r], "label of row " + r);
+        mirrored += flipped ? 1 : 0;
+      }
+      assertTrue(mirrored > 0 && mirrored < 30, "some rows mirrored: " + mirrored);
+    }
+  }
+
+  @Test
   void factoryBuildsImageDataFromAnIdxFolder() throws IOException {
     TinyIdx.writePair(dir, "t10k", 10, 28, 28, true);
     TestEngine.manager(0).close();
