@@ -284,7 +284,7 @@ class UNetTest {
     c.dataShape = null;
     c.data = "idx:folder-not-read-yet";
     Networks.validate(c);
-    c.groups = 3;
+    c.groups = 5; // divides none of unet-m's widths
     assertThrows(IllegalArgumentException.class, () -> Networks.validate(c));
     // ... and a 2-D set is known to be points without reading anything.
     TrainConfig points = config("unet-s");
