@@ -5,8 +5,10 @@ import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.Networks;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.model.ParameterStore;
+import dev.scoreflow.sample.Denoiser;
 import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.NoiseProcesses;
+import dev.scoreflow.schedule.Prediction;
 import dev.scoreflow.spec.TrainConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +26,15 @@ public final class LoadedModel implements AutoCloseable {
   private final TrainConfig config;
   private final EpsNetwork network;
   private final NoiseProcess process;
+  private final Prediction prediction;
   private final ParameterStore weights;
   private final Path source;
 
   private LoadedModel(TrainConfig config, EpsNetwork network, ParameterStore weights, Path source) {
     this.config = config;
     this.network = network;
-    this.process = NoiseProcesses.byName(config.schedule, config.veSigmaMax);
+    this.process = NoiseProcesses.of(config);
+    this.prediction = Prediction.resolve(config.prediction, process);
     this.weights = weights;
     this.source = source;
   }
@@ -129,8 +133,19 @@ public final class LoadedModel implements AutoCloseable {
     return source;
   }
 
+  /** The network's raw output (an eps, x0 or velocity prediction: {@link #prediction()}). */
   public NoisePredictor predictor() {
     return NoisePredictor.of(network, weights);
+  }
+
+  /** What the network predicts (the config's, or the process's default for older runs). */
+  public Prediction prediction() {
+    return prediction;
+  }
+
+  /** The network as the samplers see it: {@link #predictor()} read as {@link #prediction()}. */
+  public Denoiser denoiser() {
+    return Denoiser.of(predictor(), process, prediction);
   }
 
   @Override

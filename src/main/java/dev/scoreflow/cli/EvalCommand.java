@@ -294,7 +294,7 @@ final class EvalCommand implements Callable<Integer> {
   private Drawn draw(LoadedModel model, Sampler sampler, double tEnd, long count, long keep,
       NDManager m) throws java.io.IOException {
     ChunkedSampling.Plan plan = ChunkedSampling.Plan.whole(count, sampleBatch);
-    SamplingJob job = new SamplingJob(model.predictor(), model.process(),
+    SamplingJob job = new SamplingJob(model.denoiser(),
         model.network().dataShape());
     try (SamplingProgress progress = new SamplingProgress("eval: sampling", plan,
         samplerOptions.plannedSteps(), model.process().tMax(), tEnd)) {
@@ -308,15 +308,11 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private OdeLikelihood likelihood(LoadedModel model, double tEnd, Divergence div) {
-    return new OdeLikelihood(model.predictor(), model.process(), tEnd, nllRtol, nllAtol, div);
+    return new OdeLikelihood(model.denoiser(), tEnd, nllRtol, nllAtol, div);
   }
 
   private String priorText(NoiseProcess p) {
-    String s = String.format(Locale.ROOT, "prior N(0, %.4f^2 I) at t = %s", p.priorStd(), p.tMax());
-    if (!p.name().equals("ve")) {
-      s += String.format(Locale.ROOT, " (a there is %.4f, taken as 0)", p.a(p.tMax()));
-    }
-    return s;
+    return p.describePrior();
   }
 
   private void toyNll(LoadedModel model, NDManager manager, ToyData data, double tEnd,
@@ -324,7 +320,7 @@ final class EvalCommand implements Callable<Integer> {
     int batch = nllBatch != null ? nllBatch : 1000;
     OdeLikelihood lik = likelihood(model, tEnd, div);
     NoiseProcess p = model.process();
-    OdeLikelihood.Prior prior = OdeLikelihood.isotropicGaussian(p.priorStd());
+    OdeLikelihood.Prior prior = p::priorLogDensity;
     List<Double> logps = new ArrayList<>();
     double exactTmin = 0;
     double exact0 = 0;
@@ -394,7 +390,7 @@ final class EvalCommand implements Callable<Integer> {
     int[] order = Permutations.shuffled(seed * STAGE_STRIDE + 3, idx.count());
     OdeLikelihood lik = likelihood(model, tEnd, div);
     NoiseProcess p = model.process();
-    OdeLikelihood.Prior prior = OdeLikelihood.isotropicGaussian(p.priorStd());
+    OdeLikelihood.Prior prior = p::priorLogDensity;
     List<Double> bpd = new ArrayList<>();
     List<Double> nats = new ArrayList<>();
     long evaluations = 0;

@@ -110,6 +110,7 @@ final class SampleCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager(device);
         LoadedModel model = source.load(manager, !rawWeights)) {
       TrainConfig cfg = model.config();
+      s.check(model.process()); // e.g. ddpm on a kernel process: one line, before any sampling
       boolean isImages = model.network().dataShape().dimension() == 3;
       if (images != null && !isImages) {
         throw new IllegalArgumentException("--images: " + source.path() + " makes 2-D points,"
@@ -125,10 +126,10 @@ final class SampleCommand implements Callable<Integer> {
 
       Paths paths = trajectory != null && !isImages ? new Paths(tracked) : null;
       ImageTrajectory imageTrajectory = trajectory != null && isImages
-          ? new ImageTrajectory(model.predictor(), model.process(), manager, tracked,
+          ? new ImageTrajectory(model.denoiser(), manager, tracked,
               Math.max(1, samplerOptions.plannedSteps()), 10)
           : null;
-      SamplingJob job = new SamplingJob(model.predictor(), model.process(),
+      SamplingJob job = new SamplingJob(model.denoiser(),
           model.network().dataShape());
       SamplingJob.Result r;
       try (SamplingProgress progress = new SamplingProgress("sample", plan,

@@ -37,8 +37,9 @@ public final class SamplerOptions {
   @Option(names = "--atol", defaultValue = "1e-5", description = "ode rk45: absolute tolerance (default: ${DEFAULT-VALUE}).")
   double atol;
 
-  @Option(names = "--spacing", defaultValue = "uniform", paramLabel = "uniform|quadratic|logsnr",
-      description = "Time grid of every sampler (rk45 uses only its ends) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--spacing", defaultValue = "uniform", paramLabel = "uniform|quadratic|logsnr|karras",
+      description = "Time grid of every sampler (rk45 uses only its ends); karras: rho = 7 in the"
+          + " process's noise scale (default: ${DEFAULT-VALUE}).")
   String spacing;
 
   @Option(names = "--variance", defaultValue = "large", paramLabel = "large|posterior",

@@ -5,6 +5,8 @@ import dev.scoreflow.train.RunFolder;
 import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Trainer;
 import dev.scoreflow.engine.ScoreflowEngine;
+import dev.scoreflow.schedule.NoiseProcesses;
+import dev.scoreflow.schedule.Prediction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,8 +75,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ema-decay", description = "EMA decay of the weights used for sampling (default 0.995 for 2-D, 0.999 for images).")
   Double emaDecay;
 
-  @Option(names = "--schedule", paramLabel = "vp-linear|vp-cosine|ve|ddpm", description = "Noise process (default vp-linear).")
+  @Option(names = {"--process", "--schedule"}, paramLabel = "NAME",
+      description = "Noise process: vp-linear (default), vp-cosine, ve, ddpm, rectified-flow."
+          + " --schedule is the old name.")
   String schedule;
+
+  @Option(names = "--prediction", paramLabel = "eps|x0|velocity",
+      description = "What the network predicts (default: velocity for rectified-flow, x0 for"
+          + " kernel processes, eps for the others).")
+  String prediction;
 
   @Option(names = "--ve-sigma-max", description = "Largest noise scale of ve (default 10).")
   Double veSigmaMax;
@@ -125,6 +134,7 @@ final class TrainCommand implements Callable<Integer> {
     given.addAll(set(c, "gradClip", gradClip));
     given.addAll(set(c, "emaDecay", emaDecay));
     given.addAll(set(c, "schedule", schedule));
+    given.addAll(set(c, "prediction", prediction));
     given.addAll(set(c, "veSigmaMax", veSigmaMax));
     given.addAll(set(c, "timeSampling", timeSampling));
     given.addAll(set(c, "tMin", tMin));
@@ -158,6 +168,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig config = TrainConfig.defaultsFor(data == null ? "gmm8" : data);
     Set<String> given = applyFlags(config);
     config.validate();
+    Prediction.resolve(config.prediction, NoiseProcesses.of(config)); // names --process/--prediction
     if (devices != null && !"auto".equals(global.device)) {
       throw new IllegalArgumentException("--devices and --device: give one of them (the first of"
           + " --devices is where the weights live)");

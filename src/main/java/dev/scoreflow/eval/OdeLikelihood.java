@@ -11,57 +11,63 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.scoreflow.engine.ScoreflowEngine;
 import dev.scoreflow.model.NoisePredictor;
+import dev.scoreflow.sample.Denoiser;
 import dev.scoreflow.sample.ode.DormandPrince45;
 import dev.scoreflow.sample.ode.OdeSolver;
 import dev.scoreflow.sample.ode.OdeSystem;
 import dev.scoreflow.sample.ode.StepController;
+import dev.scoreflow.schedule.FlowCoordinates;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.Prediction;
 import java.util.Locale;
 import dev.scoreflow.tensor.HostCopy;
+import dev.scoreflow.tensor.Scalars;
 
 /**
- * Log-likelihood of data under a noise predictor by the probability-flow ODE (THEORY.md,
- * "Likelihood (seed 003)").
+ * Log-likelihood of data under a denoiser by the probability-flow ODE of its process
+ * (docs/theory.md, "Likelihood (seed 003)").
  *
- * <p><b>The equation.</b> Along dx/dt = v(x, t) = f(t) x + g2(t) / (2 b(t)) eps(x, t) the density
- * of the moving point obeys d log p_t(x_t)/dt = -div v(x_t, t) (the instantaneous change of
- * variables), so with x_0 at t_min carried to x_1 at t_max
+ * <p><b>The equation.</b> Along dx/dt = v(x, t) the density of the moving point obeys
+ * d log p_t(x_t)/dt = -div v(x_t, t) (the instantaneous change of variables), so with x_0 at
+ * t_min carried to x_1 at t_max
  *
  * <pre>
  *   log p_tmin(x_0) = log p_tmax(x_1) + integral_{tmin}^{tmax} div v(x_t, t) dt.
  * </pre>
  *
  * <b>How it is integrated.</b> As in {@link dev.scoreflow.sample.ode.ProbabilityFlow}, the solver
- * runs in the schedule-free variables y = x / a and lambda = b / a, where the same flow reads
- * dy/dlambda = u(y, lambda) = eps(a y, t(lambda)). Its divergence is div_y u = a div_x eps, and
- * the densities of x and y differ by the constant Jacobian a^D (D the data dimension), so
+ * runs in the process's own coordinates ({@link FlowCoordinates}): y = x / c(t), time u, and
+ * dy/du = F(x, t) = w_eps n_hat + w_x0 x0_hat. The denoiser makes F affine in the network's raw
+ * prediction r, F = k_x x + k_r r (coefficients of t alone), so div_y F = c (k_x D + k_r div_x r)
+ * with D the data dimension; the densities of x and y differ by the Jacobian c^D, so
  *
  * <pre>
- *   log p_tmin(x_0) = log p_tmax(x_1) + integral_{lambda(tmin)}^{lambda(tmax)} a(t(lambda)) div_x eps dlambda
- *                     + D (log a(tmax) - log a(tmin)).
+ *   log p_tmin(x_0) = log p_tmax(x_1) + integral_{u(tmin)}^{u(tmax)} div_y F du
+ *                     + D (log c(tmax) - log c(tmin)).
  * </pre>
  *
- * It is the t-form term by term: div v = D f + g2/(2b) div_x eps, the integral of D f dt is
- * D (log a(tmax) - log a(tmin)) because f = d log a/dt, and g2/(2b) dt = a dlambda because
- * g2 = 2 a b dlambda/dt. The lambda form is the smoother one near the data (no 1/b factor), which
- * is why the samplers use it too. Dormand-Prince 5(4) ({@link DormandPrince45}) integrates the
- * augmented state [y (D columns), delta (1 column)] with delta(lambda(tmin)) = 0; its error
- * control covers the delta column as well, so atol is also an absolute tolerance in nats.
+ * For a Gaussian process in its default coordinates (u = lambda, c = a, F = eps_hat) this is
+ * integral a div_x eps dlambda + D (log a(tmax) - log a(tmin)), the t-form term by term
+ * (div v = D f + g2/(2b) div_x eps; f = d log a/dt; g2/(2b) dt = a dlambda); for rectified flow
+ * (u = t, c = 1, F = v_hat) it is the t-form itself. Dormand-Prince 5(4)
+ * ({@link DormandPrince45}) integrates the augmented state [y (D columns), delta (1 column)]
+ * with delta(u(tmin)) = 0; its error control covers the delta column as well, so atol is also an
+ * absolute tolerance in nats.
  *
- * <p><b>Divergence.</b> {@link Divergence#EXACT}: the diagonal of the Jacobian of eps by reverse
+ * <p><b>Divergence.</b> {@link Divergence#EXACT}: the diagonal of the Jacobian of r by reverse
  * mode, one vector-Jacobian product per dimension (row i of the Jacobian is the gradient of sum
- * over the batch of eps_i); the D products are done in one backward pass over D stacked copies of
+ * over the batch of r_i); the D products are done in one backward pass over D stacked copies of
  * the batch, copy i differentiating output i, which is valid because the networks and oracles
  * treat batch rows independently. Meant for 2-D data. {@link Divergence#RADEMACHER} and
- * {@link Divergence#GAUSSIAN}: Hutchinson's estimator z^T (d eps/dx) z, one vector-Jacobian
+ * {@link Divergence#GAUSSIAN}: Hutchinson's estimator z^T (d r/dx) z, one vector-Jacobian
  * product per evaluation, with one probe z per data point drawn once and kept for the whole solve
  * (so the ODE stays an ODE); unbiased for the log-likelihood, since the estimator is linear in the
  * Jacobian and the integral is linear in the divergence.
  *
- * <p><b>The prior.</b> p_tmax is not exactly the prior: for VP linear a(1) = 0.0066 (b(1) =
- * 0.99998), so p_1 = N(0.0066 mu, ...) for data of mean mu; for VE p_1 is the data convolved with
- * N(0, b(1)^2 I). {@link #isotropicGaussian} with {@link NoiseProcess#priorStd()} is the usual
- * stand-in (what the samplers start from); tests that know the data pass its exact marginal.
+ * <p><b>The prior.</b> p_tmax is the process's prior ({@link NoiseProcess#priorLogDensity}),
+ * which is not exactly p_tmax: for VP linear a(1) = 0.0066 (b(1) = 0.99998), so p_1 = N(0.0066
+ * mu, ...) for data of mean mu; for VE p_1 is the data convolved with N(0, b(1)^2 I); for
+ * rectified flow a(1) = 0 and it is exact. Tests that know the data pass its exact marginal.
  *
  * <p>The result is log p_tmin, the model's density at t_min > 0 where the solve starts, not at
  * t = 0: compare it with log p_tmin of the data (exact for the oracles).
@@ -98,28 +104,37 @@ public final class OdeLikelihood {
   /** Exact divergence replicates the batch once per dimension: keep it to small D. */
   public static final int MAX_EXACT_DIM = 64;
 
-  private final NoisePredictor eps;
+  private final Denoiser denoiser;
   private final NoiseProcess process;
+  private final FlowCoordinates coords;
   private final double tMin;
   private final double rtol;
   private final double atol;
   private final Divergence divergence;
 
-  public OdeLikelihood(NoisePredictor eps, NoiseProcess process, double tMin, double rtol,
-      double atol, Divergence divergence) {
+  public OdeLikelihood(Denoiser denoiser, double tMin, double rtol, double atol,
+      Divergence divergence) {
+    NoiseProcess process = denoiser.process();
     if (!(tMin > 0 && tMin < process.tMax())) {
       throw new IllegalArgumentException("--t-min must lie in (0, " + process.tMax() + "), got " + tMin);
     }
     new StepController(rtol, atol); // validates the tolerances now, not at the first solve
-    this.eps = eps;
+    this.denoiser = denoiser;
     this.process = process;
+    this.coords = process.flowCoordinates();
     this.tMin = tMin;
     this.rtol = rtol;
     this.atol = atol;
     this.divergence = divergence;
   }
 
-  /** log N(x; 0, std^2 I) per row: the standard stand-in for p_tmax. */
+  /** A noise predictor (an oracle or an eps-trained network) on {@code process}. */
+  public OdeLikelihood(NoisePredictor eps, NoiseProcess process, double tMin, double rtol,
+      double atol, Divergence divergence) {
+    this(Denoiser.ofEps(eps, process), tMin, rtol, atol, divergence);
+  }
+
+  /** log N(x; 0, std^2 I) per row: the Gaussian processes' stand-in for p_tmax. */
   public static Prior isotropicGaussian(double std) {
     return x -> {
       long n = x.getShape().get(0);
@@ -135,7 +150,7 @@ public final class OdeLikelihood {
     public final double[] logp;
     /** log p_tmax(x_1) under the prior, nats. */
     public final double[] priorLogp;
-    /** The divergence integral plus the constant D (log a(tmax) - log a(tmin)), nats. */
+    /** The divergence integral plus the constant D (log c(tmax) - log c(tmin)), nats. */
     public final double[] deltaLogp;
     public final long dim;
     public final long evaluations;
@@ -197,6 +212,11 @@ public final class OdeLikelihood {
     return k.add(m.randomUniform(0f, 1f, k.getShape())).divi(128f).subi(1f);
   }
 
+  /** {@link #evaluate(NDArray, Prior)} with the process's own prior. */
+  public Result evaluate(NDArray x0) {
+    return evaluate(x0, process::priorLogDensity);
+  }
+
   /**
    * log p_tmin(x0) for every row of {@code x0} [N, dataShape...]: one solve for the whole batch
    * (rk45 takes one step size for the batch). Hutchinson probes come from the engine's generator.
@@ -210,8 +230,8 @@ public final class OdeLikelihood {
       throw new IllegalArgumentException("exact divergence needs one network pass per dimension;"
           + " " + dim + " dimensions: use --divergence rademacher (Hutchinson)");
     }
-    double aStart = process.a(tMin);
-    double aEnd = process.a(process.tMax());
+    double cStart = coords.scale(tMin);
+    double cEnd = coords.scale(process.tMax());
     try (NDManager work = x0.getManager().newSubManager()) {
       NDArray probes = null;
       if (divergence == Divergence.RADEMACHER) {
@@ -222,18 +242,18 @@ public final class OdeLikelihood {
       }
       NDArray y0;
       try (NDArray flat = x0.reshape(n, dim)) {
-        y0 = flat.div(aStart);
+        y0 = flat.div(cStart);
       }
       y0.attach(work);
       NDArray s0 = NDArrays.concat(new NDList(y0, work.zeros(new Shape(n, 1))), 1);
       Augmented system = new Augmented(dataShape, dim, probes);
       DormandPrince45 solver = new DormandPrince45(new StepController(rtol, atol));
       NDArray sEnd = solver.integrate(system,
-          s0, new double[] {process.lambda(tMin), process.lambda(process.tMax())},
+          s0, new double[] {coords.u(tMin), coords.u(process.tMax())},
           OdeSolver.Observer.NONE);
-      NDArray x1 = sEnd.get(new NDIndex(":, :" + dim)).mul(aEnd).reshape(x0.getShape());
+      NDArray x1 = sEnd.get(new NDIndex(":, :" + dim)).mul(cEnd).reshape(x0.getShape());
       NDArray integral = sEnd.get(new NDIndex(":, " + dim));
-      double constant = dim * (Math.log(aEnd) - Math.log(aStart));
+      double constant = dim * (Math.log(cEnd) - Math.log(cStart));
       double[] delta = toDoubles(integral.addi(constant));
       double[] priorLogp = toDoubles(prior.logDensity(x1));
       double[] logp = new double[(int) n];
@@ -245,7 +265,10 @@ public final class OdeLikelihood {
     }
   }
 
-  /** d/dlambda of [y, delta] = [eps(a y, t), a div_x eps(a y, t)] with t = t(lambda). */
+  /**
+   * d/du of [y, delta] = [F, c (k_x D + k_r div_x r)] at x = c y, t = t(u), where
+   * F = k_x x + k_r r is the flow's right-hand side in the raw prediction r.
+   */
   private final class Augmented implements OdeSystem {
     private final Shape dataShape;
     private final long dim;
@@ -259,16 +282,20 @@ public final class OdeLikelihood {
     }
 
     @Override
-    public NDArray derivative(double lambda, NDArray state) {
+    public NDArray derivative(double u, NDArray state) {
       evaluations++;
       long n = state.getShape().get(0);
-      double t = process.tOfLambda(lambda);
-      double a = process.a(t);
+      double t = coords.t(u);
+      double c = coords.scale(t);
+      Prediction.Affine k = denoiser.combination(t, 0, coords.epsWeight(t), coords.x0Weight(t));
+      NoisePredictor raw = denoiser.network();
       NDArray out;
       try (NDScope scope = new NDScope()) {
-        NDArray x = state.get(new NDIndex(":, :" + dim)).mul(a).reshape(new Shape(n).addAll(dataShape));
-        NDArray[] ed = probes == null ? exactDivergence(eps, x, t) : hutchinson(eps, x, t, probes);
-        out = NDArrays.concat(new NDList(ed[0].reshape(n, dim), ed[1].mul(a).reshape(n, 1)), 1);
+        NDArray x = state.get(new NDIndex(":, :" + dim)).mul(c).reshape(new Shape(n).addAll(dataShape));
+        NDArray[] rd = probes == null ? exactDivergence(raw, x, t) : hutchinson(raw, x, t, probes);
+        NDArray f = Denoiser.apply(k, x, rd[0]).reshape(n, dim);
+        NDArray div = Scalars.addi(Scalars.mul(rd[1], k.p() * c), k.x() * dim * c);
+        out = NDArrays.concat(new NDList(f, div.reshape(n, 1)), 1);
         NDScope.unregister(out);
       }
       return out;

@@ -8,12 +8,11 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.io.Npy;
 import dev.scoreflow.model.CountingPredictor;
-import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.plot.ImageGrid;
 import dev.scoreflow.sample.ChunkedSampling;
+import dev.scoreflow.sample.Denoiser;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.StepObserver;
-import dev.scoreflow.schedule.NoiseProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -55,27 +54,26 @@ public final class SamplingJob {
     default void chunkDone(int chunk, long first, NDArray samples) {}
   }
 
-  private final NoisePredictor eps;
-  private final NoiseProcess process;
+  private final Denoiser denoiser;
   private final Shape dataShape;
   private final boolean images;
 
   /** {@code dataShape} is one sample's shape; samples are images when it has 3 axes. */
-  public SamplingJob(NoisePredictor eps, NoiseProcess process, Shape dataShape) {
-    this.eps = eps;
-    this.process = process;
+  public SamplingJob(Denoiser denoiser, Shape dataShape) {
+    this.denoiser = denoiser;
     this.dataShape = dataShape;
     this.images = dataShape.dimension() == 3;
   }
 
   public Result run(Sampler sampler, double tMin, long seed, ChunkedSampling.Plan plan,
       Outputs outputs, NDManager manager, Monitor monitor) throws IOException {
-    CountingPredictor counted = new CountingPredictor(eps);
+    CountingPredictor counted = new CountingPredictor(denoiser.network());
     long[] npyShape = new Shape(plan.count()).addAll(dataShape).getShape();
     NDList kept = new NDList();
     long t0 = System.nanoTime();
     try (Npy.Writer npy = outputs.npy() != null ? new Npy.Writer(outputs.npy(), npyShape) : null) {
-      ChunkedSampling.run(sampler, counted, process, dataShape, tMin, seed, plan, manager,
+      ChunkedSampling.run(sampler, denoiser.withNetwork(counted), dataShape, tMin, seed, plan,
+          manager,
           new ChunkedSampling.Listener() {
             @Override
             public void chunkStarted(int chunk, NDArray prior) {

@@ -3,12 +3,17 @@ package dev.scoreflow.oracle;
 import ai.djl.ndarray.NDArray;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.Prediction;
 import dev.scoreflow.tensor.Scalars;
 
 /**
- * The ideal noise prediction for a finite data set {x^(k)} (THEORY.md, "Oracles"): p_t =
- * mean_k N(a x^(k), b^2 I), eps*(x, t) = (x - a sum_k r_k x^(k)) / b with r = softmax_k(-|x - a
- * x^(k)|^2 / (2 b^2)). Sampling with it reproduces training points: memorisation made visible.
+ * The ideal denoiser for a finite data set {x^(k)} under any process (docs/theory.md,
+ * "Oracles"): p_t = mean_k p(x | x^(k)) with p(x | x^(k)) proportional to rho_n((x - a x^(k))/b),
+ * rho_n the process's noise law, so x0_hat(x, t) = sum_k r_k x^(k) with
+ * r = softmax_k(log rho_n((x - a x^(k)) / b)), and n_hat = (x - a x0_hat)/b. For a Gaussian
+ * process r = softmax_k(-|x - a x^(k)|^2 / (2 b^2)). As a {@link NoisePredictor} it predicts
+ * n_hat (eps); {@link #predictor} gives the other parameterisations. Sampling with it reproduces
+ * training points: memorisation made visible.
  */
 public final class FiniteDataOracle implements NoisePredictor {
   private final NoiseProcess process;
@@ -19,17 +24,45 @@ public final class FiniteDataOracle implements NoisePredictor {
     this.data = data;
   }
 
-  @Override
-  public NDArray predict(NDArray x, double t) {
+  /** x0_hat(x, t), shape of x. */
+  public NDArray x0(NDArray x, double t) {
     double a = process.a(t);
     double b = process.b(t);
     long n = x.getShape().get(0);
     long k = data.getShape().get(0);
     NDArray xf = x.reshape(n, -1);
-    NDArray df = Scalars.mul(data.toDevice(x.getDevice(), false).reshape(k, -1), a);
-    NDArray d2 = xf.expandDims(1).sub(df.expandDims(0)).square().sum(new int[] {2}); // [N, K]
-    NDArray r = Scalars.div(d2, -2 * b * b).softmax(1);
-    NDArray mean = r.matMul(df); // [N, D] = a sum_k r_k x^(k)
-    return Scalars.divi(xf.sub(mean), b).reshape(x.getShape());
+    // A copy owned by x's manager: results land on the first operand's manager, and the data's
+    // is long-lived.
+    NDArray dc = data.toDevice(x.getDevice(), true);
+    dc.attach(x.getManager());
+    NDArray df = dc.reshape(k, -1);
+    long dim = df.getShape().get(1);
+    NDArray z = Scalars.divi(xf.expandDims(1).sub(Scalars.mul(df, a).expandDims(0)), b); // [N, K, D]
+    NDArray logits = process.noiseLogDensity(z.reshape(n * k, dim)).reshape(n, k);
+    return logits.softmax(1).matMul(df).reshape(x.getShape());
+  }
+
+  /** n_hat = (x - a x0_hat)/b. */
+  @Override
+  public NDArray predict(NDArray x, double t) {
+    return Scalars.divi(x.sub(Scalars.mul(x0(x, t), process.a(t))), process.b(t));
+  }
+
+  /** The oracle's answer in the given parameterisation (velocity: a' x0_hat + b' n_hat). */
+  public NoisePredictor predictor(Prediction prediction) {
+    switch (prediction) {
+      case EPS:
+        return this;
+      case X0:
+        return this::x0;
+      case VELOCITY:
+        return (x, t) -> {
+          NDArray x0 = x0(x, t);
+          NDArray eps = Scalars.divi(x.sub(Scalars.mul(x0, process.a(t))), process.b(t));
+          return Scalars.muli(x0, process.aDot(t)).addi(Scalars.muli(eps, process.bDot(t)));
+        };
+      default:
+        throw new AssertionError(prediction);
+    }
   }
 }

@@ -6,13 +6,17 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.Prediction;
 import dev.scoreflow.tensor.DeviceConstant;
 import dev.scoreflow.tensor.Scalars;
 
 /**
- * Exact noise prediction for isotropic Gaussian-mixture data (THEORY.md, "Oracles"): if p_0 =
- * sum_k w_k N(mu_k, s_k^2 I) then p_t = sum_k w_k N(a mu_k, (a^2 s_k^2 + b^2) I), whose score is
- * -sum_k r_k (x - a mu_k) / v_k with responsibilities r; the ideal eps is -b times the score.
+ * Exact noise prediction for isotropic Gaussian-mixture data under a Gaussian process (THEORY.md,
+ * "Oracles"): if p_0 = sum_k w_k N(mu_k, s_k^2 I) then p_t = sum_k w_k N(a mu_k, (a^2 s_k^2 +
+ * b^2) I), whose score is -sum_k r_k (x - a mu_k) / v_k with responsibilities r; the ideal eps is
+ * -b times the score. Written in a and b alone, it holds for every Gaussian process, rectified
+ * flow included; {@link #x0} and {@link #velocity} are computed directly (not through 1/a), so
+ * they hold at a = 0 too.
  */
 public final class GaussianMixtureOracle implements NoisePredictor {
   private final NoiseProcess process;
@@ -22,6 +26,8 @@ public final class GaussianMixtureOracle implements NoisePredictor {
 
   /** means [K, D] (kept by reference), one standard deviation and one weight per component. */
   public GaussianMixtureOracle(NoiseProcess process, NDArray means, double[] stds, double[] weights) {
+    process.gaussian().orElseThrow(() -> new IllegalArgumentException("the Gaussian-mixture"
+        + " oracle needs a Gaussian process; " + process.name() + " is not one"));
     this.process = process;
     this.means = means;
     this.stds = stds.clone();
@@ -107,6 +113,46 @@ public final class GaussianMixtureOracle implements NoisePredictor {
     // Scalars' constant owns its storage, so autograd (the likelihood code differentiates this
     // oracle) may keep it after it is closed.
     return Scalars.muli(p[1].mul(w).sum(new int[] {1}), (float) process.b(t));
+  }
+
+  /**
+   * x0_hat = E[x_0 | x_t = x] = sum_k r_k (mu_k + a s_k^2 (x - a mu_k) / v_k): the posterior
+   * mean of each component, weighted by its responsibility.
+   */
+  public NDArray x0(NDArray x, double t) {
+    NDArray[] p = parts(x, t);
+    NDArray r = p[0].softmax(1); // [N, K]
+    NDArray shrink = r.mul(Scalars.vector(x.getManager(), squares(stds))).div(p[2]).expandDims(2);
+    NDArray toward = Scalars.muli(p[1].mul(shrink).sum(new int[] {1}), process.a(t));
+    return r.matMul(meansOn(x.getManager())).addi(toward);
+  }
+
+  /** The exact velocity E[a' x_0 + b' eps | x_t = x] = a' x0_hat + b' eps_hat. */
+  public NDArray velocity(NDArray x, double t) {
+    return Scalars.muli(x0(x, t), process.aDot(t)).addi(Scalars.muli(predict(x, t),
+        process.bDot(t)));
+  }
+
+  /** The oracle in the given parameterisation. */
+  public NoisePredictor predictor(Prediction prediction) {
+    switch (prediction) {
+      case EPS:
+        return this;
+      case X0:
+        return this::x0;
+      case VELOCITY:
+        return this::velocity;
+      default:
+        throw new AssertionError(prediction);
+    }
+  }
+
+  private static float[] squares(double[] d) {
+    float[] f = new float[d.length];
+    for (int i = 0; i < d.length; i++) {
+      f[i] = (float) (d[i] * d[i]);
+    }
+    return f;
   }
 
   /** log p_t(x) for each row of x, shape [N] (exact, in nats). */

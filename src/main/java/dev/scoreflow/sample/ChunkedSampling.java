@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.engine.ScoreflowEngine;
-import dev.scoreflow.model.NoisePredictor;
-import dev.scoreflow.schedule.NoiseProcess;
 import java.io.IOException;
 
 /**
@@ -115,19 +113,20 @@ public final class ChunkedSampling {
 
   /**
    * Makes the plan's chunks in order on {@code manager}'s device and hands each to the
-   * listener. Arrays of a chunk live in a sub-manager closed after the chunk.
+   * listener. Arrays of a chunk live in a sub-manager closed after the chunk. The sampler is
+   * checked against the process before the first chunk.
    */
-  public static void run(Sampler sampler, NoisePredictor eps, NoiseProcess process,
-      Shape dataShape, double tMin, long seed, Plan plan, NDManager manager, Listener listener)
-      throws IOException {
+  public static void run(Sampler sampler, Denoiser denoiser, Shape dataShape, double tMin,
+      long seed, Plan plan, NDManager manager, Listener listener) throws IOException {
+    sampler.check(denoiser.process());
     for (int c = plan.from(); c < plan.to(); c++) {
       try (NDManager m = manager.newSubManager()) {
         NDArray x0;
         synchronized (GENERATOR) {
           ScoreflowEngine.seed(chunkSeed(seed, c));
-          NDArray x1 = process.samplePrior(m, new Shape(plan.size(c)).addAll(dataShape));
+          NDArray x1 = denoiser.process().samplePrior(m, new Shape(plan.size(c)).addAll(dataShape));
           listener.chunkStarted(c, x1);
-          x0 = sampler.sample(eps, process, x1, tMin, listener.observer(c));
+          x0 = sampler.sample(denoiser, x1, tMin, listener.observer(c));
         }
         listener.chunkDone(c, plan.first(c), x0);
       }

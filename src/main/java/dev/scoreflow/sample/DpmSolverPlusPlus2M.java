@@ -3,7 +3,6 @@ package dev.scoreflow.sample;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.tensor.Scalars;
 
@@ -24,9 +23,7 @@ import dev.scoreflow.tensor.Scalars;
  * {@code lowerOrderFinal} is set, which steadies sampling with few steps. One network call per
  * step: NFE = steps.
  */
-public final class DpmSolverPlusPlus2M implements Sampler {
-  private final int steps;
-  private final TimeGrid.Spacing spacing;
+public final class DpmSolverPlusPlus2M extends GridSampler {
   private final int order;
   private final boolean lowerOrderFinal;
 
@@ -38,44 +35,42 @@ public final class DpmSolverPlusPlus2M implements Sampler {
   /** {@code order} 1 gives the first-order update at every step (DDIM with eta = 0). */
   public DpmSolverPlusPlus2M(int steps, TimeGrid.Spacing spacing, int order,
       boolean lowerOrderFinal) {
-    if (steps < 1) {
-      throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
-    }
+    super(steps, spacing);
     if (order != 1 && order != 2) {
       throw new IllegalArgumentException("dpm++2m: order must be 1 or 2, got " + order);
     }
-    this.steps = steps;
-    this.spacing = spacing;
     this.order = order;
     this.lowerOrderFinal = lowerOrderFinal;
   }
 
   @Override
   public String describe() {
-    return "dpm++2m(steps=" + steps + ", spacing=" + spacing.name().toLowerCase()
+    return "dpm++2m(steps=" + steps + ", spacing=" + spacing.id()
         + (order == 1 ? ", order=1" : "") + ", lower-order-final=" + lowerOrderFinal + ")";
   }
 
   @Override
-  public NDArray sample(NoisePredictor eps, NoiseProcess p, NDArray xStart, double tMin,
-      StepObserver observer) {
-    double[] grid = TimeGrid.of(spacing, p, tMin, steps);
-    StepLoop loop = new StepLoop(xStart);
+  public void check(NoiseProcess process) {
+    gaussianWithSignal(process, "dpm++2m");
+  }
+
+  @Override
+  protected Rule rule(Denoiser d, NDManager owner) {
     // x0 of the previous step: lives on the caller's manager, outside the steps' scopes.
-    History history = new History(xStart.getManager());
-    try {
-      for (int k = 0; k < steps; k++) {
-        double t = grid[k];
-        double s = grid[k + 1];
+    History history = new History(owner);
+    return new Rule() {
+      @Override
+      public NDArray step(NDArray x, int k, double t, double s) {
         boolean last = k == steps - 1;
         boolean second = order == 2 && history.x0 != null && !(last && lowerOrderFinal);
-        loop.advance(x -> step(eps, p, x, t, s, second, history));
-        observer.onStep(s, loop.current());
+        return DpmSolverPlusPlus2M.step(d, x, t, s, second, history);
       }
-      return loop.result();
-    } finally {
-      history.clear();
-    }
+
+      @Override
+      public void close() {
+        history.clear();
+      }
+    };
   }
 
   /** The x0 of the previous step and the step size h in l = log(a/b) that led to it. */
@@ -105,25 +100,24 @@ public final class DpmSolverPlusPlus2M implements Sampler {
     }
   }
 
-  private static NDArray step(NoisePredictor eps, NoiseProcess p, NDArray x, double t, double s,
-      boolean second, History history) {
-    double at = p.a(t);
+  private static NDArray step(Denoiser d, NDArray x, double t, double s, boolean second,
+      History history) {
+    NoiseProcess p = d.process();
     double bt = p.b(t);
     double as = p.a(s);
     double bs = p.b(s);
     // h = log(a_s/b_s) - log(a_t/b_t) = log lambda_t - log lambda_s
     double h = Math.log(p.lambda(t)) - Math.log(p.lambda(s));
-    NDArray e = eps.predict(x, t);
-    NDArray x0 = Scalars.divi(x.sub(Scalars.mul(e, bt)), at);
-    NDArray d = x0;
+    NDArray x0 = d.at(x, t).x0();
+    NDArray dx0 = x0;
     if (second) {
       double r = history.h / h;
       double c = 0.5 / r;
-      d = Scalars.mul(x0, 1 + c).subi(Scalars.mul(history.x0, c));
+      dx0 = Scalars.mul(x0, 1 + c).subi(Scalars.mul(history.x0, c));
     }
     // -a_s (exp(-h) - 1), computed without cancellation for small h
     double dScale = -as * Math.expm1(-h);
-    NDArray next = Scalars.mul(x, bs / bt).addi(Scalars.mul(d, dScale));
+    NDArray next = Scalars.mul(x, bs / bt).addi(Scalars.mul(dx0, dScale));
     history.replace(x0, h);
     return next;
   }

@@ -5,30 +5,25 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import dev.scoreflow.model.NoisePredictor;
-import dev.scoreflow.schedule.NoiseProcess;
 import java.util.ArrayList;
 import java.util.List;
-import dev.scoreflow.tensor.Scalars;
 
 /**
- * Records x0-hat = (x - b eps)/a (THEORY.md) for the first few images of a batch at about
+ * Records x0_hat (docs/theory.md, "Parameterisations") for the first few images of a batch at about
  * {@code columns} evenly spread steps, for a picture of how samples form. Uses extra network
  * calls on the tracked images only, through its own (uncounted) predictor.
  */
 public final class ImageTrajectory implements StepObserver, AutoCloseable {
-  private final NoisePredictor eps;
-  private final NoiseProcess process;
+  private final Denoiser denoiser;
   private final int tracked;
   private final int every;
   private final NDManager store;
   private final List<NDArray> snapshots = new ArrayList<>();
   private int step;
 
-  public ImageTrajectory(NoisePredictor eps, NoiseProcess process, NDManager parent, int tracked,
-      int totalSteps, int columns) {
-    this.eps = eps;
-    this.process = process;
+  public ImageTrajectory(Denoiser denoiser, NDManager parent, int tracked, int totalSteps,
+      int columns) {
+    this.denoiser = denoiser;
     this.tracked = tracked;
     this.every = Math.max(1, totalSteps / Math.max(1, columns - 1));
     this.store = parent.newSubManager();
@@ -43,8 +38,7 @@ public final class ImageTrajectory implements StepObserver, AutoCloseable {
     try (NDManager tmp = store.newSubManager()) {
       NDArray xs = x.get(new NDIndex("0:" + tracked));
       tmp.tempAttachAll(xs);
-      NDArray e = eps.predict(xs, t);
-      NDArray x0 = Scalars.div(xs.sub(Scalars.mul(e, process.b(t))), process.a(t));
+      NDArray x0 = denoiser.at(xs, t).x0();
       x0.attach(store);
       snapshots.add(x0);
     }

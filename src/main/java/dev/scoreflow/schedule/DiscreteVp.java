@@ -15,6 +15,7 @@ public final class DiscreteVp extends LogSignalVp {
   private final double[] beta; // beta[i], i = 1..n (beta[0] unused)
   private final double[] logA; // log a_i, i = 0..n
   private final DeviceConstant logATable;
+  private final DeviceConstant slopeTable; // (log a_{i+1} - log a_i) N: f on [i/N, (i+1)/N)
 
   public DiscreteVp() {
     this(1000, 1e-4, 0.02);
@@ -32,6 +33,11 @@ public final class DiscreteVp extends LogSignalVp {
       logA[i] = logA[i - 1] + 0.5 * Math.log1p(-beta[i]);
     }
     this.logATable = DeviceConstant.ofDoubles(logA);
+    double[] slope = new double[n];
+    for (int i = 0; i < n; i++) {
+      slope[i] = (logA[i + 1] - logA[i]) * n;
+    }
+    this.slopeTable = DeviceConstant.ofDoubles(slope);
   }
 
   @Override
@@ -57,16 +63,12 @@ public final class DiscreteVp extends LogSignalVp {
     return logA[i] + w * (logA[i + 1] - logA[i]);
   }
 
-
-
-
   @Override
   public double f(double t) {
     double u = Math.max(0.0, Math.min(1.0, t)) * n;
     int i = Math.min((int) Math.floor(u), n - 1);
     return (logA[i + 1] - logA[i]) * n;
   }
-
 
   @Override
   public double tOfLambda(double lambda) {
@@ -104,5 +106,12 @@ public final class DiscreteVp extends LogSignalVp {
     NDArray lo = table.get(idx);
     NDArray hi = table.get(Scalars.add(idx, 1));
     return lo.add(hi.sub(lo).mul(w));
+  }
+
+  @Override
+  NDArray logSignalRate(NDArray t) {
+    NDArray u = Scalars.mul(Scalars.minimum(Scalars.maximum(t, 0), 1), n);
+    NDArray idx = Scalars.minimum(u.floor(), n - 1).toType(ai.djl.ndarray.types.DataType.INT64, false);
+    return slopeTable.on(t.getManager()).get(idx);
   }
 }

@@ -6,15 +6,40 @@ import dev.scoreflow.tensor.Scalars;
 
 /**
  * A variance-preserving process given by log a(t): b = sqrt(1 - a^2), lambda = b/a and g^2 =
- * -2 f follow from it (THEORY.md: b^2 = 1 - a^2 gives d(b^2)/dt = -2 f a^2).
+ * -2 f follow from it (docs/theory.md, "One notation": b^2 = 1 - a^2 gives d(b^2)/dt = -2 f a^2),
+ * and so do a' = f a and b' = -a a'/b = -f a^2/b.
  */
-abstract class LogSignalVp implements NoiseProcess {
+abstract class LogSignalVp implements GaussianProcess {
 
   /** log a(t). */
   abstract double logSignal(double t);
 
   /** log a(t) for a batch of times, on t's device. */
   abstract NDArray logSignal(NDArray t);
+
+  /** f(t) = d log a/dt for a batch of times, on t's device. */
+  abstract NDArray logSignalRate(NDArray t);
+
+  @Override
+  public double aDot(double t) {
+    return f(t) * a(t);
+  }
+
+  @Override
+  public double bDot(double t) {
+    double a = a(t);
+    return -f(t) * a * a / b(t);
+  }
+
+  @Override
+  public NDArray aDot(NDArray t) {
+    return logSignalRate(t).mul(a(t));
+  }
+
+  @Override
+  public NDArray bDot(NDArray t) {
+    return logSignalRate(t).mul(a(t).square()).div(b(t)).neg();
+  }
 
   @Override
   public double a(double t) {

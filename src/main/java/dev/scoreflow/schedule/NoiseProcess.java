@@ -3,11 +3,24 @@ package dev.scoreflow.schedule;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.tensor.Scalars;
+import java.util.Optional;
 
 /**
- * A Gaussian noise process x_t = a(t) x_0 + b(t) eps on t in [0, 1] (THEORY.md, "One
- * notation"). Everything a trainer or sampler needs is derived from the two scalar functions a
- * and b: the SDE coefficients f and g^2, the noise-to-signal ratio lambda = b / a and its inverse.
+ * A noise process in score_sde's shape (docs/theory.md, "Processes"): how data are perturbed,
+ * the prior at {@link #tMax()}, and the coordinates of the probability-flow ODE. Every process
+ * here perturbs affinely,
+ *
+ * <pre>
+ *   x_t = a(t) x_0 + b(t) n,   n drawn from the process's noise law,
+ * </pre>
+ *
+ * with n ~ N(0, I) for the Gaussian processes ({@link GaussianProcess}) and n = z ~ rho, a = 1,
+ * b = s(t) for the scale-family kernels ({@link KernelProcess}). The probability-flow drift is
+ * then dx/dt = a' x0_hat + b' n_hat for every member (docs/theory.md, "Processes"), so one ODE
+ * code and one prediction conversion serve all of them; what only Gaussians have (the SDE, the
+ * posterior steps of DDPM and DDIM) lives in {@link GaussianProcess}, reached through
+ * {@link #gaussian()}.
  */
 public interface NoiseProcess {
 
@@ -20,19 +33,11 @@ public interface NoiseProcess {
   /** Noise scale b(t). */
   double b(double t);
 
-  /** Drift coefficient f(t) = d log a / dt of the forward SDE dx = f x dt + g dw. */
-  double f(double t);
+  /** da/dt. */
+  double aDot(double t);
 
-  /** Squared diffusion coefficient g(t)^2 = d(b^2)/dt - 2 f b^2. */
-  double g2(double t);
-
-  /** Noise-to-signal ratio lambda(t) = b / a, increasing in t. */
-  default double lambda(double t) {
-    return b(t) / a(t);
-  }
-
-  /** Inverse of {@link #lambda(double)}. */
-  double tOfLambda(double lambda);
+  /** db/dt. */
+  double bDot(double t);
 
   /** a(t) for a batch of times t (any shape), on t's device: used by the trainer. */
   NDArray a(NDArray t);
@@ -40,18 +45,73 @@ public interface NoiseProcess {
   /** b(t) for a batch of times t (any shape), on t's device. */
   NDArray b(NDArray t);
 
-  /** Largest usable time: where sampling starts (below 1 when a(1) = 0). */
+  /** da/dt on t's device (the velocity target). */
+  NDArray aDot(NDArray t);
+
+  /** db/dt on t's device (the velocity target). */
+  NDArray bDot(NDArray t);
+
+  /**
+   * The noise scale lambda(t) = b / a, increasing in t: s(t) for a kernel process. The log-SNR
+   * and Karras grids and the probability-flow ODE run in it.
+   */
+  default double lambda(double t) {
+    return b(t) / a(t);
+  }
+
+  /** Inverse of {@link #lambda(double)}. */
+  double tOfLambda(double lambda);
+
+  /** Largest usable time: where sampling starts (below 1 when the prior is not reached at 1). */
   default double tMax() {
     return 1.0;
   }
 
-  /** Standard deviation of the prior N(0, s^2 I) that stands in for p at {@link #tMax()}. */
-  default double priorStd() {
-    return b(tMax());
+  /** n: one draw of the noise law for every example of a batch of the given shape [B, ...]. */
+  NDArray sampleNoise(NDManager manager, Shape shape);
+
+  /** log density of the noise law at each row of n [N, ...], as [N] (nats). */
+  NDArray noiseLogDensity(NDArray n);
+
+  /**
+   * A draw from the prior that stands in for p at {@link #tMax()}: b(tMax) n, the data's share
+   * a(tMax) x_0 taken as 0. The one place a sampler's start is drawn.
+   */
+  default NDArray samplePrior(NDManager manager, Shape shape) {
+    return Scalars.muli(sampleNoise(manager, shape), b(tMax()));
   }
 
-  /** A draw from the prior N(0, priorStd^2 I) of the given shape, from the engine's generator. */
-  default NDArray samplePrior(NDManager manager, Shape shape) {
-    return dev.scoreflow.tensor.Scalars.muli(manager.randomNormal(shape), priorStd());
+  /** log density of the prior of {@link #samplePrior} at each row of x [N, ...], as [N] (nats). */
+  NDArray priorLogDensity(NDArray x);
+
+  /** The prior in words, for logs and eval output, e.g. {@code N(0, 1.0000^2 I) at t = 1}. */
+  String describePrior();
+
+  /** What a network trained on this process predicts when the config does not say. */
+  default Prediction defaultPrediction() {
+    return Prediction.EPS;
+  }
+
+  /**
+   * Refuses a parameterisation this process cannot sample with; the message names
+   * {@code --prediction} and {@code --process}.
+   */
+  default void checkPrediction(Prediction prediction) {}
+
+  /** The pair (x_t, target) of one training example, for noise n drawn from the noise law. */
+  default TrainingPair trainingPair(NDArray x0, NDArray t, NDArray noise, Prediction prediction) {
+    Shape bcast = TrainingPair.broadcastShape(x0.getShape());
+    NDArray xt = x0.mul(a(t).reshape(bcast)).add(noise.mul(b(t).reshape(bcast)));
+    return new TrainingPair(xt, prediction.target(this, x0, noise, t, bcast));
+  }
+
+  /** The coordinates the probability-flow ODE is integrated in: lambda and y = x / a by default. */
+  default FlowCoordinates flowCoordinates() {
+    return FlowCoordinates.noiseScale(this);
+  }
+
+  /** This process as a Gaussian one, if it is: what the SDE, DDPM and DDIM samplers need. */
+  default Optional<GaussianProcess> gaussian() {
+    return Optional.empty();
   }
 }

@@ -1,12 +1,19 @@
 package dev.scoreflow.schedule;
 
+import dev.scoreflow.spec.TrainConfig;
 import java.util.List;
 
-/** Looks up noise processes by their command-line names. */
+/** Looks up noise processes by their command-line names ({@code --process}, alias {@code --schedule}). */
 public final class NoiseProcesses {
-  public static final List<String> NAMES = List.of("vp-linear", "vp-cosine", "ve", "ddpm");
+  public static final List<String> NAMES =
+      List.of("vp-linear", "vp-cosine", "ve", "ddpm", "rectified-flow");
 
   private NoiseProcesses() {}
+
+  /** The process of a run's config ({@code schedule} holds its name). */
+  public static NoiseProcess of(TrainConfig c) {
+    return byName(c.schedule, c.veSigmaMax);
+  }
 
   /**
    * The process of a name. {@code veSigmaMax} sets VE's largest noise scale (about the data's
@@ -22,9 +29,11 @@ public final class NoiseProcesses {
         return new Ve(Ve.DEFAULT_SIGMA_MIN, veSigmaMax);
       case "ddpm":
         return new DiscreteVp();
+      case "rectified-flow":
+        return new RectifiedFlow();
       default:
         throw new IllegalArgumentException(
-            "--schedule: unknown noise process '" + name + "', expected one of " + NAMES);
+            "--process: unknown noise process '" + name + "', expected one of " + NAMES);
     }
   }
 }

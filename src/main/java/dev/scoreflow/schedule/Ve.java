@@ -7,7 +7,7 @@ import dev.scoreflow.tensor.Scalars;
  * Variance-exploding process (NCSN, THEORY.md table): a = 1, b(t) = smin (smax/smin)^t,
  * f = 0, g^2 = d(b^2)/dt = 2 b^2 ln(smax/smin).
  */
-public final class Ve implements NoiseProcess {
+public final class Ve implements GaussianProcess {
   /** Smallest noise scale of a run's VE process. */
   public static final double DEFAULT_SIGMA_MIN = 0.01;
   /** Largest noise scale: about the diameter of the 2-D data sets (the training default too). */
@@ -43,6 +43,26 @@ public final class Ve implements NoiseProcess {
   @Override
   public double b(double t) {
     return smin * Math.exp(t * logRatio);
+  }
+
+  @Override
+  public double aDot(double t) {
+    return 0.0;
+  }
+
+  @Override
+  public double bDot(double t) {
+    return b(t) * logRatio;
+  }
+
+  @Override
+  public NDArray aDot(NDArray t) {
+    return t.zerosLike();
+  }
+
+  @Override
+  public NDArray bDot(NDArray t) {
+    return Scalars.mul(b(t), logRatio);
   }
 
   @Override

@@ -7,7 +7,7 @@ import dev.scoreflow.tensor.Scalars;
  * Variance-preserving cosine process (THEORY.md table): a(t) = cos((t+s)/(1+s) pi/2) /
  * cos(s/(1+s) pi/2), b = sqrt(1 - a^2). Since a(1) = 0, sampling starts at {@link #tMax()} < 1.
  */
-public final class VpCosine implements NoiseProcess {
+public final class VpCosine implements GaussianProcess {
   private final double s;
   private final double tMax;
   private final double a0;
@@ -46,6 +46,32 @@ public final class VpCosine implements NoiseProcess {
     double th = angle(t);
     double th0 = angle(0);
     return Math.sqrt(Math.max(0.0, Math.sin(th - th0) * Math.sin(th + th0))) / a0;
+  }
+
+  @Override
+  public double aDot(double t) {
+    return -Math.sin(angle(t)) * rate() / a0;
+  }
+
+  /** b' = d(b^2)/dt / (2b), with b^2 = sin(th - th0) sin(th + th0) / a0^2, d/dt = sin(2 th) th'. */
+  @Override
+  public double bDot(double t) {
+    return Math.sin(2 * angle(t)) * rate() / (2 * a0 * a0 * b(t));
+  }
+
+  @Override
+  public NDArray aDot(NDArray t) {
+    return Scalars.mul(angle(t).sin(), -rate() / a0);
+  }
+
+  @Override
+  public NDArray bDot(NDArray t) {
+    return Scalars.mul(Scalars.mul(angle(t), 2).sin(), rate() / (2 * a0 * a0)).div(b(t));
+  }
+
+  /** d(angle)/dt. */
+  private double rate() {
+    return Math.PI / (2 * (1 + s));
   }
 
   @Override

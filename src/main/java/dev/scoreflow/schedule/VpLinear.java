@@ -64,5 +64,8 @@ public final class VpLinear extends LogSignalVp {
     return Scalars.mul(t.square(), -(bmax - bmin) / 4).sub(Scalars.mul(t, bmin / 2));
   }
 
-
+  @Override
+  NDArray logSignalRate(NDArray t) {
+    return Scalars.add(Scalars.mul(t, -(bmax - bmin) / 2), -bmin / 2);
+  }
 }

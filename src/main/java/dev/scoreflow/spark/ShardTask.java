@@ -73,7 +73,7 @@ final class ShardTask {
               }
             }
           };
-      r = new SamplingJob(model.predictor(), model.process(), model.network().dataShape())
+      r = new SamplingJob(model.denoiser(), model.network().dataShape())
           .run(sampler, tEnd, job.seed(), plan, new SamplingJob.Outputs(tmp, null, 0), m, monitor);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);

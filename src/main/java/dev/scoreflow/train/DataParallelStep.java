@@ -58,7 +58,7 @@ public final class DataParallelStep implements TrainingStep, AutoCloseable {
     }
     // The same draws, in the same order, as DiffusionObjective.loss on one device.
     NDArray t = objective.sampleTimes(m0, batch);
-    NDArray eps = m0.randomNormal(x0.getShape());
+    NDArray eps = objective.sampleNoise(m0, x0.getShape());
     NDArray kept = objective.dropLabels(labels);
     NDArray loss = null;
     for (int d = 0; d < k; d++) {

@@ -72,7 +72,7 @@ public final class Trainer implements AutoCloseable {
     this.device = device;
     this.manager = NDManager.newBaseManager(device);
     this.net = Networks.create(config, manager);
-    this.process = NoiseProcesses.byName(config.schedule, config.veSigmaMax);
+    this.process = NoiseProcesses.of(config);
     this.data = data;
     this.objective = DiffusionObjective.of(config, process);
     ScoreflowEngine.seed(config.seed);
@@ -338,7 +338,7 @@ public final class Trainer implements AutoCloseable {
         }
         if (config.sampleEvery > 0 && step % config.sampleEvery == 0 && isImages()) {
           Path grid = SamplePreview.write(run.samples(), step, net, ema.weights(), process,
-              config.tMin, manager);
+              objective.prediction(), config.tMin, manager);
           LOG.debug("Sample grid: {}", grid);
         }
         if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {

@@ -47,9 +47,9 @@ class ShippedModelTest {
         LoadedModel model = LoadedModel.fromModelDir(MODEL, m);
         ImageDataset real = fixtureDigits()) {
       assertEquals("unet-s", model.network().architecture());
-      NDArray x1 = m.randomNormal(new Shape(64, 1, 28, 28)).muli(model.process().priorStd());
+      NDArray x1 = model.process().samplePrior(m, new Shape(64, 1, 28, 28));
       NDArray x0 = new DdimSampler(50, 0.0, TimeGrid.Spacing.UNIFORM)
-          .sample(model.predictor(), model.process(), x1, model.config().tMin);
+          .sample(model.denoiser(), x1, model.config().tMin);
       double[] s = stats(x0.clip(-1, 1));
       double[] d = stats(real.images());
       System.out.printf("samples: mean %.3f background %.3f ink %.3f; data: mean %.3f background %.3f ink %.3f%n",

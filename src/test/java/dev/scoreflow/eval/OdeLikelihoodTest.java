@@ -10,7 +10,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.TestEngine;
 import dev.scoreflow.eval.OdeLikelihood.Divergence;
 import dev.scoreflow.oracle.GaussianMixtureOracle;
+import dev.scoreflow.sample.Denoiser;
+import dev.scoreflow.schedule.GaussianProcess;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.Prediction;
+import dev.scoreflow.schedule.RectifiedFlow;
 import dev.scoreflow.schedule.Ve;
 import dev.scoreflow.schedule.VpLinear;
 import org.junit.jupiter.api.AfterAll;
@@ -51,13 +55,19 @@ class OdeLikelihoodTest {
     return OdeLikelihood.toDoubles(a);
   }
 
-  void singleGaussian(NoiseProcess process, String name) {
+  void singleGaussian(GaussianProcess process, String name) {
+    singleGaussian(process, Prediction.EPS, name);
+  }
+
+  void singleGaussian(GaussianProcess process, Prediction prediction, String name) {
     try (NDManager run = m.newSubManager()) {
       float[] mu = {1f, -0.5f};
       double s = 0.5;
       GaussianMixtureOracle oracle = GaussianMixtureOracle.single(process, run.create(mu), s);
       NDArray x = run.create(POINTS, new Shape(POINTS.length / 2, 2));
-      OdeLikelihood lik = new OdeLikelihood(oracle, process, T_MIN, 1e-6, 1e-6, Divergence.EXACT);
+      OdeLikelihood lik = new OdeLikelihood(
+          Denoiser.of(oracle.predictor(prediction), process, prediction), T_MIN, 1e-6, 1e-6,
+          Divergence.EXACT);
       OdeLikelihood.Result r = lik.evaluate(x, z -> oracle.logDensity(z, process.tMax()));
       double[] exactTmin = host(oracle.logDensity(x, T_MIN));
       double worstTmin = 0;
@@ -82,6 +92,29 @@ class OdeLikelihoodTest {
       }
       System.out.printf("%s: with the N(0, %.5f^2 I) prior: max |ode - log p_tmin| %.2e%n", name,
           process.priorStd(), worstStd);
+    }
+  }
+
+  /**
+   * Rectified flow reaches its prior N(0, I) exactly at t = 1 and integrates in t with a
+   * velocity (or x0) prediction: the process's own prior gives the closed form.
+   */
+  @Test
+  void singleGaussianRectifiedFlowMatchesClosedForm() {
+    GaussianProcess rf = new RectifiedFlow();
+    singleGaussian(rf, Prediction.VELOCITY, "rectified-flow velocity");
+    singleGaussian(rf, Prediction.X0, "rectified-flow x0");
+    try (NDManager run = m.newSubManager()) {
+      float[] mu = {1f, -0.5f};
+      GaussianMixtureOracle oracle = GaussianMixtureOracle.single(rf, run.create(mu), 0.5);
+      NDArray x = run.create(POINTS, new Shape(POINTS.length / 2, 2));
+      OdeLikelihood.Result own = new OdeLikelihood(
+          Denoiser.of(oracle.predictor(Prediction.VELOCITY), rf, Prediction.VELOCITY), T_MIN, 1e-6,
+          1e-6, Divergence.EXACT).evaluate(x);
+      double[] exactTmin = host(oracle.logDensity(x, T_MIN));
+      for (int i = 0; i < own.logp.length; i++) {
+        assertEquals(exactTmin[i], own.logp[i], 2e-3, "rectified flow, own prior, point " + i);
+      }
     }
   }
 

@@ -45,7 +45,7 @@ class ChunkedSamplingTest {
   static float[] run(Sampler s, ChunkedSampling.Plan plan, long seed) throws Exception {
     try (NDManager run = m.newSubManager()) {
       NDList parts = new NDList();
-      ChunkedSampling.run(s, oracle, VP, new Shape(2), 1e-3, seed, plan, run,
+      ChunkedSampling.run(s, Denoiser.ofEps(oracle, VP), new Shape(2), 1e-3, seed, plan, run,
           (c, first, x) -> {
             assertEquals(plan.first(c), first);
             NDArray keep = x.duplicate();

@@ -272,9 +272,13 @@ class DpmSolverTest {
       }
 
       @Override
-      public NDArray sample(NoisePredictor eps, NoiseProcess p, NDArray x, double tMin,
-          StepObserver observer) {
-        return inner.sample(eps, p, x, tEnd, observer);
+      public void check(NoiseProcess p) {
+        inner.check(p);
+      }
+
+      @Override
+      public NDArray sample(Denoiser d, NDArray x, double tMin, StepObserver observer) {
+        return inner.sample(d, x, tEnd, observer);
       }
     };
   }

@@ -72,7 +72,7 @@ class OdeOracleTest {
   void roundTripReturnsTheStart() {
     try (NDManager run = m.newSubManager()) {
       NDArray x0 = oracle.sampleMarginal(run, 1000, 1e-3);
-      ProbabilityFlow flow = new ProbabilityFlow(oracle, VP);
+      ProbabilityFlow flow = new ProbabilityFlow(Denoiser.ofEps(oracle, VP));
       OdeSolver solver = OdeSolver.byName("rk45", 1e-6, 1e-6);
       NDArray noise = flow.transport(solver, x0, new double[] {1e-3, 1.0}, OdeSolver.Observer.NONE);
       NDArray back = flow.transport(solver, noise, new double[] {1.0, 1e-3}, OdeSolver.Observer.NONE);
@@ -93,7 +93,7 @@ class OdeOracleTest {
       // A smooth stretch of the path: t from 1 to 0.2 (near t = 0 the mixture's score is stiff).
       double t0 = 1.0;
       double t1 = 0.2;
-      ProbabilityFlow flow = new ProbabilityFlow(oracle, VP);
+      ProbabilityFlow flow = new ProbabilityFlow(Denoiser.ofEps(oracle, VP));
       NDArray ref = flow.transport(new FixedStepSolver(FixedStepMethod.RK4), x1, grid(t0, t1, 2000),
           OdeSolver.Observer.NONE);
       for (FixedStepMethod method : FixedStepMethod.values()) {

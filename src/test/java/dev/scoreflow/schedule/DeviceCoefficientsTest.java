@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * a(t) and b(t) on the device (float32, used by training) agree with the double versions, and
+ * a(t), b(t), a'(t) and b'(t) on the device (float32, used by training) agree with the double versions, and
  * b is never NaN: 1 - exp(u) rounding below zero once made sqrt return NaN near t = 0.
  */
 class DeviceCoefficientsTest {
@@ -21,7 +21,8 @@ class DeviceCoefficientsTest {
       int n = 200_001;
       NDArray t = m.linspace(1e-6f, 1f, n);
       float[] ts = t.toFloatArray();
-      for (NoiseProcess p : List.of(new VpLinear(), new VpCosine(), new Ve(), new DiscreteVp())) {
+      for (NoiseProcess p : List.of(new VpLinear(), new VpCosine(), new Ve(), new DiscreteVp(),
+          new RectifiedFlow(), new GaussianKernel(new Ve()))) {
         NDArray tt = t.minimum((float) p.tMax());
         float[] a = p.a(tt).toFloatArray();
         float[] b = p.b(tt).toFloatArray();
@@ -32,6 +33,16 @@ class DeviceCoefficientsTest {
           assertEquals(p.b(ti), b[i], 2e-3 * p.b(ti) + 1e-6, p.name() + " b at " + ti);
         }
         assertEquals(DataType.FLOAT32, p.b(tt).getDataType());
+        // a' and b' (velocity targets), away from t = 0 where VP's b' = -f a^2/b blows up.
+        NDArray late = tt.maximum(0.0123f); // off the ddpm grid, where f jumps
+        float[] ls = late.toFloatArray();
+        float[] ad = p.aDot(late).toFloatArray();
+        float[] bd = p.bDot(late).toFloatArray();
+        for (int i = 0; i < n; i += 997) {
+          double ti = ls[i];
+          assertEquals(p.aDot(ti), ad[i], 2e-3 * (1 + Math.abs(p.aDot(ti))), p.name() + " a' at " + ti);
+          assertEquals(p.bDot(ti), bd[i], 3e-3 * (1 + Math.abs(p.bDot(ti))), p.name() + " b' at " + ti);
+        }
       }
     }
   }

@@ -7,17 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** f, g^2, lambda and its inverse against their definitions (THEORY.md, "SDE view"). */
+/**
+ * f, g^2, a', b', lambda and its inverse against their definitions (docs/theory.md, "SDE view").
+ */
 class NoiseProcessTest {
-  static final List<NoiseProcess> ALL =
-      List.of(new VpLinear(), new VpCosine(), new Ve(), new Ve(0.01, 50), new DiscreteVp());
+  static final List<GaussianProcess> ALL = List.of(new VpLinear(), new VpCosine(), new Ve(),
+      new Ve(0.01, 50), new DiscreteVp(), new RectifiedFlow());
 
   // Off the discrete schedule's grid points i/1000, where its f jumps.
   static final double[] TIMES = {0.0135, 0.1005, 0.2575, 0.5005, 0.7315, 0.9005, 0.9805};
 
   @Test
   void fIsTheLogDerivativeOfA() {
-    for (NoiseProcess p : ALL) {
+    for (GaussianProcess p : ALL) {
       for (double t : TIMES) {
         double h = 1e-6;
         double fd = (Math.log(p.a(t + h)) - Math.log(p.a(t - h))) / (2 * h);
@@ -28,7 +30,7 @@ class NoiseProcessTest {
 
   @Test
   void g2MatchesDerivativeOfNoiseVariance() {
-    for (NoiseProcess p : ALL) {
+    for (GaussianProcess p : ALL) {
       for (double t : TIMES) {
         double h = 1e-6;
         double b = p.b(t);
@@ -40,8 +42,67 @@ class NoiseProcessTest {
   }
 
   @Test
+  void aDotAndBDotAreDerivatives() {
+    List<NoiseProcess> all = new java.util.ArrayList<>(ALL);
+    all.add(new GaussianKernel(new Ve()));
+    for (NoiseProcess p : all) {
+      for (double t : TIMES) {
+        double h = 1e-6;
+        double da = (p.a(t + h) - p.a(t - h)) / (2 * h);
+        double db = (p.b(t + h) - p.b(t - h)) / (2 * h);
+        assertEquals(da, p.aDot(t), 1e-4 * (1 + Math.abs(da)), p.name() + " a' at t=" + t);
+        assertEquals(db, p.bDot(t), 1e-4 * (1 + Math.abs(db)), p.name() + " b' at t=" + t);
+      }
+    }
+  }
+
+  @Test
+  void rectifiedFlowIsTheStraightLine() {
+    RectifiedFlow rf = new RectifiedFlow();
+    for (double t : TIMES) {
+      assertEquals(1 - t, rf.a(t), 1e-15);
+      assertEquals(t, rf.b(t), 1e-15);
+    }
+    assertEquals(1.0, rf.tMax());
+    assertEquals(0.0, rf.a(rf.tMax()));
+    assertEquals(1.0, rf.priorStd(), "the prior N(0, I) is reached exactly at t = 1");
+    assertEquals(Prediction.VELOCITY, rf.defaultPrediction());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Prediction.resolve("eps", rf));
+    assertTrue(e.getMessage().contains("--prediction") && e.getMessage().contains("--process"));
+    assertEquals(Prediction.EPS, Prediction.resolve(null, new VpLinear()), "old runs stay eps");
+    assertEquals(Prediction.X0, Prediction.resolve(null, new GaussianKernel(new Ve())));
+  }
+
+  /** x = a x0 + b n and v = a' x0 + b' n: every prediction's n_hat and x0_hat give them back. */
+  @Test
+  void predictionConversionsInvertEachOther() {
+    for (GaussianProcess p : ALL) {
+      for (double t : TIMES) {
+        double a = p.a(t);
+        double b = p.b(t);
+        double ad = p.aDot(t);
+        double bd = p.bDot(t);
+        double x0 = 0.7;
+        double n = -1.3;
+        double x = a * x0 + b * n;
+        double[] raw = {n, x0, ad * x0 + bd * n};
+        for (Prediction pr : Prediction.values()) {
+          double r = raw[pr.ordinal()];
+          Prediction.Affine e = pr.epsOf(a, b, ad, bd);
+          Prediction.Affine d = pr.x0Of(a, b, ad, bd);
+          assertEquals(n, e.x() * x + e.p() * r, 1e-8 * (1 + Math.abs(e.x() * x)),
+              p.name() + " " + pr.id() + " n_hat at t=" + t);
+          assertEquals(x0, d.x() * x + d.p() * r, 1e-8 * (1 + Math.abs(d.x() * x)),
+              p.name() + " " + pr.id() + " x0_hat at t=" + t);
+        }
+      }
+    }
+  }
+
+  @Test
   void variancePreservingProcessesKeepUnitVariance() {
-    for (NoiseProcess p : List.of(new VpLinear(), new VpCosine(), new DiscreteVp())) {
+    for (GaussianProcess p : List.of(new VpLinear(), new VpCosine(), new DiscreteVp())) {
       for (double t : TIMES) {
         assertEquals(1.0, sq(p.a(t)) + sq(p.b(t)), 1e-12, p.name());
       }
@@ -51,7 +112,7 @@ class NoiseProcessTest {
 
   @Test
   void lambdaInverts() {
-    for (NoiseProcess p : ALL) {
+    for (GaussianProcess p : ALL) {
       for (double t : TIMES) {
         assertEquals(t, p.tOfLambda(p.lambda(t)), 1e-9, p.name() + " t(lambda(t))");
       }
@@ -77,7 +138,8 @@ class NoiseProcessTest {
     assertThrows(IllegalArgumentException.class, () -> new Ve(0, 1));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> NoiseProcesses.byName("nope", 10));
-    assertTrue(e.getMessage().contains("--schedule"));
+    assertTrue(e.getMessage().contains("--process"));
+    assertTrue(NoiseProcesses.byName("rectified-flow", 10) instanceof RectifiedFlow);
   }
 
   static double sq(double x) {

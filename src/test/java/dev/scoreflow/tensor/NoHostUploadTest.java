@@ -26,7 +26,12 @@ import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.SdeSampler;
 import dev.scoreflow.sample.TimeGrid;
 import dev.scoreflow.sample.ode.OdeSolver;
+import dev.scoreflow.oracle.FiniteDataOracle;
+import dev.scoreflow.sample.Denoiser;
 import dev.scoreflow.schedule.DiscreteVp;
+import dev.scoreflow.schedule.GaussianKernel;
+import dev.scoreflow.schedule.Prediction;
+import dev.scoreflow.schedule.RectifiedFlow;
 import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.Ve;
 import dev.scoreflow.schedule.VpCosine;
@@ -64,6 +69,15 @@ class NoHostUploadTest {
     // Weight decay, clipping and the EMA all on; continuous and discrete (table) time.
     assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new VpLinear(), 0, 64);
     assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new DiscreteVp(), 1000, 64);
+    // Every parameterisation's target, and rectified flow's and a kernel's coefficients.
+    for (Prediction pr : Prediction.values()) {
+      assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new DiscreteVp(), pr, 1000, 64);
+      assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new VpCosine(), pr, 0, 64);
+    }
+    assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new RectifiedFlow(),
+        Prediction.VELOCITY, 0, 64);
+    assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new GaussianKernel(new Ve()),
+        Prediction.X0, 0, 64);
   }
 
   @Test
@@ -108,6 +122,31 @@ class NoHostUploadTest {
           }
         }
       }
+      // Rectified flow (t coordinates) and a kernel (x0), through the conversion layer.
+      RectifiedFlow rf = new RectifiedFlow();
+      GaussianMixtureOracle rfOracle = GaussianMixtureOracle.gmm8(rf, m);
+      GaussianKernel kernel = new GaussianKernel(new Ve());
+      FiniteDataOracle kernelOracle = new FiniteDataOracle(kernel, m.randomNormal(new Shape(16, 2)));
+      List<Denoiser> others = List.of(
+          Denoiser.of(rfOracle.predictor(Prediction.VELOCITY), rf, Prediction.VELOCITY),
+          Denoiser.of(rfOracle.predictor(Prediction.X0), rf, Prediction.X0),
+          Denoiser.of(kernelOracle.predictor(Prediction.X0), kernel, Prediction.X0));
+      for (Denoiser d : others) {
+        for (Supplier<Sampler> s : samplers) {
+          Sampler sampler = s.get();
+          try {
+            sampler.check(d.process());
+          } catch (IllegalArgumentException refused) {
+            continue; // a Gaussian-only sampler on the kernel
+          }
+          NDArray x = m.randomNormal(new Shape(32, 2));
+          try (NDScope warm = new NDScope()) {
+            s.get().sample(d, x, 1e-3);
+          }
+          assertNone(HostUploads.during(() -> sampler.sample(d, x, 1e-3)),
+              sampler.describe() + " on " + d.process().name() + ", " + d.prediction().id());
+        }
+      }
       // UNet-S when autograd is off (the in-place path), one DDIM step.
       UNetS unet = new UNetS(m);
       ParameterStore up = unet.initParameters(m);
@@ -133,6 +172,11 @@ class NoHostUploadTest {
 
   private static void assertTrainingStepClean(EpsNetwork net, NoiseProcess process,
       int discreteSteps, int batch) {
+    assertTrainingStepClean(net, process, Prediction.EPS, discreteSteps, batch);
+  }
+
+  private static void assertTrainingStepClean(EpsNetwork net, NoiseProcess process,
+      Prediction prediction, int discreteSteps, int batch) {
     try (NDManager m = TestEngine.manager(4)) {
       Engine engine = ScoreflowEngine.engine();
       FlatParameters flat;
@@ -142,7 +186,7 @@ class NoHostUploadTest {
       Adam adam = new Adam(flat.views(), m, 0.01);
       Ema ema = new Ema(flat.views(), m, 0.99, true);
       OptimizerStep step = new OptimizerStep(net, flat,
-          new DiffusionObjective(process, 1e-3, discreteSteps), adam, 1.0, ema);
+          new DiffusionObjective(process, prediction, 1e-3, discreteSteps), adam, 1.0, ema);
       Shape shape = new Shape(batch).addAll(net.dataShape());
       NDArray x0 = m.randomNormal(shape);
       NDArray lossSum = m.zeros(new Shape());
@@ -151,7 +195,8 @@ class NoHostUploadTest {
       }
       List<HostUploads.Upload> seen = HostUploads.during(
           () -> lossSum.addi(step.apply(engine, x0, 1e-3)));
-      assertNone(seen, net.architecture() + " training step on " + process.name());
+      assertNone(seen, net.architecture() + " training step on " + process.name() + ", "
+          + prediction.id());
       assertTrue(Float.isFinite(lossSum.getFloat()));
     }
   }

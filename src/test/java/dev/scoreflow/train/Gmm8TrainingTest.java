@@ -57,8 +57,7 @@ class Gmm8TrainingTest {
         long[] counts = new long[8];
         for (int r = 0; r < reps; r++) {
           try (NDManager run = m.newSubManager()) {
-            NDArray x1 = run.randomNormal(new ai.djl.ndarray.types.Shape(n, 2))
-                .muli(trainer.process().priorStd());
+            NDArray x1 = trainer.process().samplePrior(run, new ai.djl.ndarray.types.Shape(n, 2));
             NDArray x0 = s.sample(eps, trainer.process(), x1, c.tMin);
             d += sw.distance(x0, data.sampleData(run, n)) / reps;
             long[] idx = data.nearestComponent(x0).toLongArray();

@@ -43,6 +43,19 @@ public final class DormandPrince45 implements OdeSolver {
     return "rk45";
   }
 
+  @Override
+  public boolean usesGrid() {
+    return false;
+  }
+
+  /** Steps over every solve so far: eval and chunked sampling run one solve per chunk. */
+  @Override
+  public String summary() {
+    String per = solves() > 1 ? " in " + solves() + " solves" : "";
+    return "solver=rk45, accepted=" + totalAcceptedSteps() + ", rejected=" + totalRejectedSteps()
+        + per;
+  }
+
   public int acceptedSteps() {
     return acceptedSteps;
   }

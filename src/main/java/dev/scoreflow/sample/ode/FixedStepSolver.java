@@ -22,13 +22,7 @@ public final class FixedStepSolver implements OdeSolver {
 
   @Override
   public NDArray integrate(OdeSystem system, NDArray y0, double[] grid, Observer observer) {
-    StepLoop loop = new StepLoop(y0);
-    for (int k = 0; k + 1 < grid.length; k++) {
-      double t = grid[k];
-      double h = grid[k + 1] - grid[k];
-      loop.advance(y -> method.step(system, t, y, h));
-      observer.onStep(grid[k + 1], loop.current());
-    }
-    return loop.result();
+    return StepLoop.overGrid(y0, grid, (y, k, s, next) -> method.step(system, s, y, next - s),
+        observer::onStep);
   }
 }

@@ -16,6 +16,19 @@ public interface OdeSolver {
   String name();
 
   /**
+   * Whether the solver steps from grid point to grid point (fixed-step) or chooses its own steps
+   * between the grid's ends (adaptive).
+   */
+  default boolean usesGrid() {
+    return true;
+  }
+
+  /** Name and what was counted, for logs, e.g. {@code solver=heun}. */
+  default String summary() {
+    return "solver=" + name();
+  }
+
+  /**
    * Fixed-step solvers step from grid point to grid point; adaptive ones use only the ends. The
    * result is attached to {@code y0}'s manager, which is left untouched.
    */
