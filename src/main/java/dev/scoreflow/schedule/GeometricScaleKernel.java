@@ -51,6 +51,15 @@ public abstract class GeometricScaleKernel extends KernelProcess {
     return Scalars.muli(s(t), logRatio);
   }
 
+  /** sigmaMax, checked against the smallest scale: the value of {@code --ve-sigma-max}. */
+  protected static double checkedSigmaMax(double sigmaMax, double sigmaMin) {
+    if (!(sigmaMax > sigmaMin) || Double.isInfinite(sigmaMax)) {
+      throw new IllegalArgumentException("--ve-sigma-max: the largest noise scale must be finite"
+          + " and above the smallest, " + sigmaMin + ", got " + sigmaMax);
+    }
+    return sigmaMax;
+  }
+
   /** s(1), the scale of the prior. */
   public double sMax() {
     return sMax;

@@ -33,7 +33,8 @@ public final class Pfgm extends GeometricScaleKernel {
   }
 
   private Pfgm(PfgmLaw law, double sigmaMax) {
-    super(law, Math.sqrt(law.extraDims()) * SIGMA_MIN, Math.sqrt(law.extraDims()) * sigmaMax);
+    super(law, Math.sqrt(law.extraDims()) * SIGMA_MIN,
+        Math.sqrt(law.extraDims()) * checkedSigmaMax(sigmaMax, SIGMA_MIN));
     this.law = law;
   }
 

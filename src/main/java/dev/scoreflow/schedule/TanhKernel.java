@@ -11,7 +11,7 @@ public final class TanhKernel extends GeometricScaleKernel {
   public static final double S_MIN = 1e-3;
 
   public TanhKernel(double sMax) {
-    super(new TanhRadialLaw(), S_MIN, sMax);
+    super(new TanhRadialLaw(), S_MIN, checkedSigmaMax(sMax, S_MIN));
   }
 
   @Override
