@@ -56,10 +56,11 @@ class OdeLikelihoodTest {
   }
 
   void singleGaussian(GaussianProcess process, String name) {
-    singleGaussian(process, Prediction.EPS, name);
+    singleGaussian(process, Prediction.EPS, 0.01, name);
   }
 
-  void singleGaussian(GaussianProcess process, Prediction prediction, String name) {
+  /** {@code gap0}: how far log p_tmin may lie from log p_0 (t_min's own blur of the data). */
+  void singleGaussian(GaussianProcess process, Prediction prediction, double gap0, String name) {
     try (NDManager run = m.newSubManager()) {
       float[] mu = {1f, -0.5f};
       double s = 0.5;
@@ -82,7 +83,7 @@ class OdeLikelihoodTest {
       System.out.printf("%s: max |ode - log p_tmin| %.2e, max |ode - log p_0| %.2e, %d evaluations%n",
           name, worstTmin, worst0, r.evaluations);
       assertTrue(worstTmin < 2e-3, name + ": max |ode - log p_tmin| = " + worstTmin);
-      assertTrue(worst0 < 0.01, name + ": max |ode - log p_0| = " + worst0);
+      assertTrue(worst0 < gap0, name + ": max |ode - log p_0| = " + worst0);
 
       // The usual stand-in prior N(0, b(tmax)^2 I) instead of the exact p_tmax.
       OdeLikelihood.Result std = lik.evaluate(x, OdeLikelihood.isotropicGaussian(process.priorStd()));
@@ -102,8 +103,10 @@ class OdeLikelihoodTest {
   @Test
   void singleGaussianRectifiedFlowMatchesClosedForm() {
     GaussianProcess rf = new RectifiedFlow();
-    singleGaussian(rf, Prediction.VELOCITY, "rectified-flow velocity");
-    singleGaussian(rf, Prediction.X0, "rectified-flow x0");
+    // a(t_min) = 1 - t_min shrinks the data by 1e-3 (VP: by 5e-5), so p_tmin sits further from
+    // p_0 than for VP; the ODE must still match p_tmin to 2e-3.
+    singleGaussian(rf, Prediction.VELOCITY, 0.03, "rectified-flow velocity");
+    singleGaussian(rf, Prediction.X0, 0.03, "rectified-flow x0");
     try (NDManager run = m.newSubManager()) {
       float[] mu = {1f, -0.5f};
       GaussianMixtureOracle oracle = GaussianMixtureOracle.single(rf, run.create(mu), 0.5);

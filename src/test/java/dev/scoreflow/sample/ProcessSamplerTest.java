@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProcessSamplerTest {
   static final int N = 2000;
-  static final int REPS = 12;
+  static final int REPS = 6;
   static final double T_MIN = 1e-3;
   static NDManager m;
   static SlicedWasserstein sw;
@@ -47,7 +47,7 @@ class ProcessSamplerTest {
     sw = new SlicedWasserstein(m, 2, 64, 5);
     GaussianMixtureOracle data = GaussianMixtureOracle.gmm8(new VpLinear(), m);
     double sum = 0;
-    int pairs = 4 * REPS;
+    int pairs = 16 * REPS; // the floor is cheap: no sampler
     for (int i = 0; i < pairs; i++) {
       try (NDManager pair = m.newSubManager()) {
         sum += sw.distance(data.sampleData(pair, N), data.sampleData(pair, N));
@@ -94,10 +94,10 @@ class ProcessSamplerTest {
         TimeGrid.Spacing.UNIFORM), v);
     double heun = ratio(new OdeSampler(new FixedStepSolver(FixedStepMethod.HEUN), 30,
         TimeGrid.Spacing.UNIFORM), v);
-    double ddim = ratio(new DdimSampler(100, 0.0, TimeGrid.Spacing.UNIFORM), v);
+    double ddim = ratio(new DdimSampler(50, 0.0, TimeGrid.Spacing.UNIFORM), v);
     assertTrue(euler < 1.2, "rectified flow, ode euler-100: ratio " + euler);
     assertTrue(heun < 1.2, "rectified flow, ode heun-30: ratio " + heun);
-    assertTrue(ddim < 1.2, "rectified flow, ddim-100: ratio " + ddim);
+    assertTrue(ddim < 1.2, "rectified flow, ddim-50: ratio " + ddim);
     // and too few Euler steps are measurably off: the test can fail
     double coarse = ratio(new OdeSampler(new FixedStepSolver(FixedStepMethod.EULER), 2,
         TimeGrid.Spacing.UNIFORM), v);
@@ -149,7 +149,7 @@ class ProcessSamplerTest {
           continue; // dpm++2m and sde on rectified flow
         }
         try (NDManager run = m.newSubManager()) {
-          NDArray x1 = p.samplePrior(run, new Shape(500, 2));
+          NDArray x1 = p.samplePrior(run, new Shape(300, 2));
           NDArray reference = null;
           for (Prediction pr : Prediction.values()) {
             if (p == rf && pr == Prediction.EPS) {
@@ -186,19 +186,22 @@ class ProcessSamplerTest {
       Denoiser onKernel = Denoiser.of(new FiniteDataOracle(kernel, points).predictor(Prediction.X0),
           kernel, Prediction.X0);
       ScoreflowEngine.seed(5);
-      NDArray x1 = kernel.samplePrior(run, new Shape(300, 2));
+      NDArray x1 = kernel.samplePrior(run, new Shape(200, 2));
       ScoreflowEngine.seed(5);
-      NDArray x1Ve = ve.samplePrior(run, new Shape(300, 2));
+      NDArray x1Ve = ve.samplePrior(run, new Shape(200, 2));
       assertEquals(0.0, x1.sub(x1Ve).abs().max().getFloat(), 1e-6, "the same prior draw");
       for (String solver : List.of("euler", "heun", "rk4", "rk45")) {
-        Sampler s = new OdeSampler(OdeSolver.byName(solver, 1e-4, 1e-4), 40,
+        Sampler s = new OdeSampler(OdeSolver.byName(solver, 1e-4, 1e-4), 30,
             TimeGrid.Spacing.LOGSNR);
         s.check(kernel);
-        NDArray a = s.sample(onKernel, x1, T_MIN);
-        NDArray b = s.sample(onVe, x1, T_MIN);
+        NDArray a = s.sample(onKernel, x1, 0.02);
+        NDArray b = s.sample(onVe, x1, 0.02);
         double diff = a.sub(b).abs().max().getFloat();
         System.out.printf("kernel vs ve, ode %s: max |dx| %.2e%n", solver, diff);
-        assertTrue(diff < 1e-2, "ode " + solver + ": kernel and VE differ by " + diff);
+        // Fixed steps: the same arithmetic up to rounding. rk45 picks its steps from error
+        // estimates, so rounding may change a step: equal up to its tolerance.
+        double tol = solver.equals("rk45") ? 0.05 : 1e-3;
+        assertTrue(diff < tol, "ode " + solver + ": kernel and VE differ by " + diff);
         assertTrue(a.isNaN().any().getBoolean() == false, "ode " + solver + " NaN");
       }
       // The kernel's drift (s'/s)(x - x0_hat) is the denoiser's velocity a' x0_hat + b' n_hat.
@@ -213,10 +216,10 @@ class ProcessSamplerTest {
       double pv = ve.priorLogDensity(x1).sum().getFloat();
       assertEquals(pv, pk, 1e-3 * Math.abs(pv), "prior log density");
       // The likelihood goes through the process: the same numbers for the kernel as for VE.
-      NDArray x = points.get("0:20");
-      double[] lk = new OdeLikelihood(onKernel, 0.05, 1e-5, 1e-5,
+      NDArray x = points.get("0:8");
+      double[] lk = new OdeLikelihood(onKernel, 0.05, 1e-4, 1e-4,
           OdeLikelihood.Divergence.EXACT).evaluate(x).logp;
-      double[] lv = new OdeLikelihood(onVe, 0.05, 1e-5, 1e-5,
+      double[] lv = new OdeLikelihood(onVe, 0.05, 1e-4, 1e-4,
           OdeLikelihood.Divergence.EXACT).evaluate(x).logp;
       for (int i = 0; i < lk.length; i++) {
         assertEquals(lv[i], lk[i], 0.02, "log p at point " + i);
