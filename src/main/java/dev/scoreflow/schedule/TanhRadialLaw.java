@@ -24,7 +24,7 @@ public final class TanhRadialLaw extends CdfRadialLaw {
   // log sech^2 r = 2 log 2 - 2r - 2 log(1 + exp(-2r)), stable for large r
   @Override
   protected NDArray logRadiusDensity(NDArray r) {
-    NDArray tail = Scalars.addi(Scalars.mul(r, -2).exp(), 1).log();
+    NDArray tail = Scalars.add(Scalars.mul(r, -2).exp(), 1).log(); // exp kept intact: autograd needs it
     return Scalars.addi(Scalars.mul(r, -2).subi(Scalars.muli(tail, 2)), 2 * Math.log(2));
   }
 
