@@ -91,8 +91,8 @@ final class TrainCommand implements Callable<Integer> {
   Double emaDecay;
 
   @Option(names = {"--process", "--schedule"}, paramLabel = "NAME",
-      description = "Noise process: vp-linear (default), vp-cosine, ve, ddpm, rectified-flow."
-          + " --schedule is the old name.")
+      description = "Noise process: vp-linear (default), vp-cosine, ve, ddpm, rectified-flow,"
+          + " pfgm (Poisson flow, see --pfgm-d), tanh-kernel. --schedule is the old name.")
   String schedule;
 
   @Option(names = "--prediction", paramLabel = "eps|x0|velocity",
@@ -100,8 +100,13 @@ final class TrainCommand implements Callable<Integer> {
           + " kernel processes, eps for the others).")
   String prediction;
 
-  @Option(names = "--ve-sigma-max", description = "Largest noise scale of ve (default 10).")
+  @Option(names = "--ve-sigma-max", description = "Largest noise scale sigma_max of ve, pfgm"
+      + " and tanh-kernel (default 10).")
   Double veSigmaMax;
+
+  @Option(names = "--pfgm-d", paramLabel = "D", description = "Extra dimensions D of --process"
+      + " pfgm: 1 is PFGM, larger D is PFGM++ (default 1).")
+  Integer pfgmD;
 
   @Option(names = "--time", paramLabel = "continuous|discrete",
       description = "t ~ U(t-min, 1), or DDPM's integer steps i/N (default continuous).")
@@ -193,6 +198,7 @@ final class TrainCommand implements Callable<Integer> {
     given.addAll(set(c, "schedule", schedule));
     given.addAll(set(c, "prediction", prediction));
     given.addAll(set(c, "veSigmaMax", veSigmaMax));
+    given.addAll(set(c, "pfgmD", pfgmD));
     given.addAll(set(c, "timeSampling", timeSampling));
     given.addAll(set(c, "tMin", tMin));
     given.addAll(set(c, "width", width));
