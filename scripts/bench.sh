@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark scoreflow against the PyTorch reference (shared/peer/bench_torch.py) on this machine:
+# Benchmark scoreflow against the PyTorch reference (docs/reference.md; bench_torch.py itself lives outside the repo, see --peer) on this machine:
 # both implementations run the same two workloads, alternately, REPEATS times each, and the
 # script prints each ratio scoreflow/PyTorch (training steps/s, sampling samples/s) with
 # min/median/max over the paired repeats, as a markdown table.

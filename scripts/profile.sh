@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where the time goes, op by op, in scoreflow and in the PyTorch reference (shared/peer) on one
+# Where the time goes, op by op, in scoreflow and in the PyTorch reference (docs/reference.md) on one
 # bench workload: records PyTorch's profiler traces of 3 training steps and of one 50-step DDIM
 # run for each implementation, then prints per training step and per sampling run the
 # milliseconds in convolutions, matrix products and everything else, and the largest other ops.

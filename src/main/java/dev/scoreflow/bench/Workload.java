@@ -9,7 +9,7 @@ import dev.scoreflow.model.ToyMlp;
 import dev.scoreflow.model.UNetS;
 
 /**
- * The two workloads of the PyTorch reference benchmark (shared/peer/bench_torch.py), with the
+ * The two workloads of the PyTorch reference benchmark (docs/reference.md, "The workloads"), with the
  * same settings: model, batch, learning rate, warm-up, blocks, sample count, 50 DDIM steps.
  */
 public enum Workload {

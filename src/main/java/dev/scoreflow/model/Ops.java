@@ -88,7 +88,7 @@ public final class Ops {
 
   /**
    * [sin(t*1000*f_i), cos(t*1000*f_i)] for t of shape [B]: the reference's embedding
-   * (shared/peer/README.md), shape [B, dim].
+   * (docs/reference.md, "The two architectures"), shape [B, dim].
    */
   public static NDArray sinusoidal(NDArray t, NDArray freqs) {
     // [B, 1] * [half] broadcasts; an expandDims view of freqs would land in its long-lived manager.

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The toy eps_theta MLP of shared/peer/README.md, layer for layer: temb = sinusoidal(t*1000, 128)
+ * The toy eps_theta MLP of the PyTorch reference (docs/reference.md), layer for layer: temb = sinusoidal(t*1000, 128)
  * -> Linear(128, W) -> SiLU -> Linear(W, W); h = Linear(2, W)(x) + temb; three times h =
  * Linear(W, W)(SiLU(h)); out = Linear(W, 2)(SiLU(h)). W = 256 gives the reference's 297,474
  * parameters.

@@ -6,7 +6,7 @@ import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.tensor.Scalars;
 
 /**
- * DDIM with eta on any grid and any Gaussian process (THEORY.md, "DDIM with eta"): for a step
+ * DDIM with eta on any grid and any Gaussian process (docs/theory.md, "Sampling: one family, three classic members", DDIM with eta): for a step
  * t -> s, sigma = eta (b_s/b_t) sqrt(b_t^2 - (a_t/a_s)^2 b_s^2) and
  * x_s = a_s x0_hat + sqrt(b_s^2 - sigma^2) eps_hat + sigma z. eta = 0 is one Euler step of the
  * probability-flow ODE in lambda; eta = 1 is ancestral sampling with the posterior variance.

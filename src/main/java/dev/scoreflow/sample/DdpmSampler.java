@@ -6,7 +6,7 @@ import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.tensor.Scalars;
 
 /**
- * DDPM ancestral sampling (THEORY.md, "DDPM ancestral"), written for any grid t -> s of any
+ * DDPM ancestral sampling (docs/theory.md, "Sampling: one family, three classic members", DDPM ancestral), written for any grid t -> s of any
  * Gaussian process: with alpha = a_t/a_s and beta = b_t^2 - alpha^2 b_s^2 (which is DDPM's
  * beta_i for VP), x_s = (x - beta/b_t eps)/alpha + sigma z, sigma^2 = beta ("large") or the
  * posterior variance beta b_s^2/b_t^2. The last step adds no noise, as in the DDPM paper. On the

@@ -7,7 +7,7 @@ import dev.scoreflow.tensor.Scalars;
 
 /**
  * The seed-000 family dx = [f x - (g^2 + sigma^2)/2 s(x,t)] dt + sigma dw with sigma = gamma g,
- * solved by Euler-Maruyama from tMax to tMin (THEORY.md, "Sampling"). With s = -eps/b the drift
+ * solved by Euler-Maruyama from tMax to tMin (docs/theory.md, "Sampling: one family, three classic members"). With s = -eps/b the drift
  * is f x + (g^2 + sigma^2)/(2 b) eps. gamma = 1 is the reverse SDE, gamma = 0 the
  * probability-flow ODE by Euler in t; every gamma has the same marginals. Gaussian processes only.
  */

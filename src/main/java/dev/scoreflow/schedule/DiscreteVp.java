@@ -6,7 +6,7 @@ import dev.scoreflow.tensor.Scalars;
 
 /**
  * DDPM's discrete schedule (beta_i linear from 1e-4 to 0.02, N = 1000) seen as a process in
- * continuous time: step i sits at t_i = i / N with a_i^2 = prod_{j<=i} (1 - beta_j) (THEORY.md:
+ * continuous time: step i sits at t_i = i / N with a_i^2 = prod_{j<=i} (1 - beta_j) (docs/theory.md, "One notation":
  * "alpha-bar" of the DDPM paper is a^2). Between grid points log a is linear, so f is piecewise
  * constant and every sampler can run on it; on the grid it is exactly the paper's schedule.
  */

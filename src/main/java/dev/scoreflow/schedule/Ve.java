@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.scoreflow.tensor.Scalars;
 
 /**
- * Variance-exploding process (NCSN, THEORY.md table): a = 1, b(t) = smin (smax/smin)^t,
+ * Variance-exploding process (NCSN; docs/theory.md, "One notation", the table): a = 1, b(t) = smin (smax/smin)^t,
  * f = 0, g^2 = d(b^2)/dt = 2 b^2 ln(smax/smin).
  */
 public final class Ve implements GaussianProcess {

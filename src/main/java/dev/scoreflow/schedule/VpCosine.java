@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.scoreflow.tensor.Scalars;
 
 /**
- * Variance-preserving cosine process (THEORY.md table): a(t) = cos((t+s)/(1+s) pi/2) /
+ * Variance-preserving cosine process (docs/theory.md, "One notation", the table): a(t) = cos((t+s)/(1+s) pi/2) /
  * cos(s/(1+s) pi/2), b = sqrt(1 - a^2). Since a(1) = 0, sampling starts at {@link #tMax()} < 1.
  */
 public final class VpCosine implements GaussianProcess {

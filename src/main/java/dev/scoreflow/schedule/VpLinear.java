@@ -5,7 +5,7 @@ import dev.scoreflow.tensor.Scalars;
 
 /**
  * Variance-preserving process with linear beta(t) = bmin + t (bmax - bmin) (DDPM's continuous
- * limit, THEORY.md table): log a = -t^2 (bmax - bmin)/4 - t bmin/2, b = sqrt(1 - a^2).
+ * limit; docs/theory.md, "One notation", the table): log a = -t^2 (bmax - bmin)/4 - t bmin/2, b = sqrt(1 - a^2).
  */
 public final class VpLinear extends LogSignalVp {
   private final double bmin;

@@ -90,7 +90,7 @@ class UNetSTest {
     try (NDManager m = TestEngine.manager(0)) {
       ParameterStore p = new UNetS(m).initParameters(m);
       assertEquals(793_953, p.parameterCount());
-      // Sub-counts from shared/peer/README.md.
+      // Sub-counts of the reference UNet-S (docs/reference.md, "The two architectures").
       assertEquals(4_224 + 16_512, count(p, "temb."));
       assertEquals(320, count(p, "conv_in."));
       assertEquals(45_504, count(p, "down0.rb"));

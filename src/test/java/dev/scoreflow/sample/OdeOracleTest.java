@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Pathwise checks of the probability-flow ODE solvers with the exact gmm8 score (THEORY.md). */
+/** Pathwise checks of the probability-flow ODE solvers with the exact gmm8 score (docs/theory.md, "Oracles for tests"). */
 class OdeOracleTest {
   static NDManager m;
   static final NoiseProcess VP = new VpLinear();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Every sampler, fed the exact gmm8 score and started from exact p_1 samples, must reproduce the
  * data: sliced W1 to fresh data within 1.2x of the data-vs-data floor at the same sample size
- * (THEORY.md, "Oracles"). One SW1 value varies by about 35% (mode counts are multinomial), so both
+ * (docs/theory.md, "Oracles for tests"). One SW1 value varies by about 35% (mode counts are multinomial), so both
  * sides are means over independent repetitions; seeded, so the outcome is the same every run.
  */
 class OracleSamplerTest {
