@@ -6,7 +6,7 @@ import dev.scoreflow.tensor.Scalars;
 
 /**
  * The exact marginal density of a finite data set {x^(k), k = 1..K} under any affine process
- * x_t = a x_0 + b n (docs/theory.md, "Oracles"): p_t is the mixture of the K kernels,
+ * x_t = a x_0 + b n (docs/theory.md, "Oracles for tests"): p_t is the mixture of the K kernels,
  *
  * <pre>
  *   log p_t(x) = logsumexp_k log rho_n((x - a x^(k)) / b) - D log b - log K,

@@ -8,7 +8,7 @@ import dev.scoreflow.tensor.Scalars;
 
 /**
  * The ideal denoiser for a finite data set {x^(k)} under any process (docs/theory.md,
- * "Oracles"): p_t = mean_k p(x | x^(k)) with p(x | x^(k)) proportional to rho_n((x - a x^(k))/b),
+ * "Oracles for tests"): p_t = mean_k p(x | x^(k)) with p(x | x^(k)) proportional to rho_n((x - a x^(k))/b),
  * rho_n the process's noise law, so x0_hat(x, t) = sum_k r_k x^(k) with
  * r = softmax_k(log rho_n((x - a x^(k)) / b)), and n_hat = (x - a x0_hat)/b. For a Gaussian
  * process r = softmax_k(-|x - a x^(k)|^2 / (2 b^2)). As a {@link NoisePredictor} it predicts

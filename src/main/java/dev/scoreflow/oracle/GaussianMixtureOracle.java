@@ -15,8 +15,8 @@ import dev.scoreflow.tensor.Scalars;
 
 /**
  * Exact noise prediction for isotropic Gaussian-mixture data under a Gaussian process
- * (docs/theory.md, "Oracles for tests"): if p_0 = sum_k w_k N(mu_k, s_k^2 I) then p_t = sum_k w_k N(a mu_k, (a^2 s_k^2 +
- * b^2) I), whose score is -sum_k r_k (x - a mu_k) / v_k with responsibilities r; the ideal eps is
+ * (docs/theory.md, "Oracles for tests"): if p_0 = sum_k w_k N(mu_k, s_k^2 I) then
+ * p_t = sum_k w_k N(a mu_k, (a^2 s_k^2 + b^2) I), whose score is -sum_k r_k (x - a mu_k) / v_k with responsibilities r; the ideal eps is
  * -b times the score. Written in a and b alone, it holds for every Gaussian process, rectified
  * flow included; {@link #x0} and {@link #velocity} are computed directly (not through 1/a), so
  * they hold at a = 0 too.
