@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The kernel processes (PFGM with D = 1 and D = 4, the tanh kernel) with their exact finite-data
  * denoiser x0_hat = sum_k w_k x^(k), w = softmax_k log rho((x - x^(k))/s) (docs/theory.md,
- * "Oracles"): ODE samples from the process's prior (PFGM's truncated) reproduce a 500-point draw of
+ * "Oracles for tests"): ODE samples from the process's prior (PFGM's truncated) reproduce a 500-point draw of
  * gmm8 (their exact target) within 1.2x of the sliced Wasserstein floor; data -> prior -> data returns the start; Euler,
  * Heun and RK4 converge at their orders.
  */
