@@ -138,7 +138,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (source.model != null) { // a model folder's recommended sampler for flags not given
+    // A model folder's recommended sampler for the flags not given.
+    if (source != null && source.model != null) {
       dev.scoreflow.checkpoint.RecommendedSampling rec =
           dev.scoreflow.checkpoint.RecommendedSampling.readIfPresent(source.model);
       if (rec != null) {
@@ -192,7 +193,7 @@ final class EvalCommand implements Callable<Integer> {
       PointEvaluation.Settings pointSettings, Divergence div, Map<String, Object> results)
       throws IOException {
     TrainConfig cfg = model.config();
-    boolean images = TrainConfig.isImageData(cfg.data);
+    boolean images = cfg.dataSpec().isImages();
     double tEnd = tMin != null ? tMin : cfg.tMin;
     out().printf(Locale.ROOT, "eval %s: data %s, process %s, %s weights, t-min %s%n",
         source.path(), cfg.data, model.process().name(),

@@ -21,7 +21,7 @@ import java.util.List;
  * update of the full batch up to float rounding (summation order). DJL 0.29 has no collective
  * communication, so the sum and the copy go through the first device.
  */
-public final class DataParallelStep implements TrainingStep, AutoCloseable {
+public final class DataParallelStep implements TrainingStep {
   private final OptimizerStep primary;
   private final List<Replica> replicas = new ArrayList<>();
 

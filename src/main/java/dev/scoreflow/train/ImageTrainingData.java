@@ -32,7 +32,7 @@ import java.util.Random;
  * to the device once and kept for the next batches. They never touch the engine's generator,
  * which the trainer reseeds per step for the noise draws.
  */
-public final class ImageTrainingData implements TrainingData, AutoCloseable {
+public final class ImageTrainingData implements TrainingData {
   /** The current epoch's order and the next one (a batch may straddle the two). */
   private static final int CACHED_EPOCHS = 2;
   /** Keeps the flip stream apart from the permutation stream of the same epoch. */
@@ -110,6 +110,11 @@ public final class ImageTrainingData implements TrainingData, AutoCloseable {
   }
 
   /** Epoch in which batch {@code step} starts: after {@code step} steps, how many epochs are done. */
+  @Override
+  public long[] position(long step, int size) {
+    return new long[] {dataEpoch(step, size), dataIndex(step, size)};
+  }
+
   public long dataEpoch(long step, int size) {
     return start(step, size) / dataset.size();
   }

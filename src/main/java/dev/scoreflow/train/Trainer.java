@@ -203,9 +203,7 @@ public final class Trainer implements AutoCloseable {
         CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
         t = new Trainer(config, run, device, data, state, folder);
       } catch (IOException | RuntimeException e) {
-        if (data instanceof AutoCloseable c) {
-          closeQuietly(c);
-        }
+        closeQuietly(data);
         throw e;
       }
       t.lock = lock;
@@ -225,11 +223,7 @@ public final class Trainer implements AutoCloseable {
     long[] shape = data.exampleShape().getShape();
     if (config.dataShape == null) {
       config.dataShape = shape;
-    } else if (!java.util.Arrays.equals(config.dataShape, shape)) {
-      throw new IllegalArgumentException("--data " + config.data + ": examples are "
-          + new ai.djl.ndarray.types.Shape(shape) + " but the run was trained on "
-          + new ai.djl.ndarray.types.Shape(config.dataShape));
-    }
+    } // else: a resumed run keeps its checkpoint's shape; the network refuses other data
     if (config.classNames == null || config.classNames.isEmpty()) {
       config.classNames = new ArrayList<>(data.classNames());
     }
@@ -289,15 +283,13 @@ public final class Trainer implements AutoCloseable {
     if (others.isEmpty()) {
       return;
     }
-    if (trainingStep instanceof DataParallelStep dp) {
-      dp.close();
-    }
+    trainingStep.close();
     trainingStep = new DataParallelStep(optimizerStep, others);
   }
 
   /** Devices each batch is split over. */
   public int devices() {
-    return trainingStep instanceof DataParallelStep dp ? dp.devices() : 1;
+    return trainingStep.devices();
   }
 
   /** The seed of step k's random draws: SplitMix64 of (seed, k). */
@@ -397,9 +389,10 @@ public final class Trainer implements AutoCloseable {
     s.step = step;
     s.optimizerSteps = adam.stepCount();
     s.lastLearningRate = lastLr;
-    if (data instanceof ImageTrainingData images) {
-      s.dataEpoch = images.dataEpoch(step, config.batch);
-      s.dataIndex = images.dataIndex(step, config.batch);
+    long[] position = data.position(step, config.batch);
+    if (position != null) {
+      s.dataEpoch = position[0];
+      s.dataIndex = position[1];
     }
     s.config = config;
     s.deviceKind = ScoreflowEngine.deviceKind(device);
@@ -441,13 +434,9 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() {
-    if (trainingStep instanceof DataParallelStep dp) {
-      dp.close();
-    }
+    trainingStep.close();
     manager.close();
-    if (data instanceof ImageTrainingData images) {
-      images.close(); // the whole data set sits on the device
-    }
+    data.close(); // an image set sits on the device
     try {
       lock.close(); // last: the folder is consistent now
     } catch (IOException e) {

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /** Where training batches come from. Draws use the engine's generator, seeded per step. */
-public interface TrainingData {
+public interface TrainingData extends AutoCloseable {
   /** Shape of one example, e.g. [2] or [1, 28, 28]. */
   Shape exampleShape();
 
@@ -38,6 +38,18 @@ public interface TrainingData {
   default dev.scoreflow.spec.DataSpec spec() {
     return dev.scoreflow.spec.DataSpec.ofShape(exampleShape().getShape(), classNames());
   }
+
+  /**
+   * Where batch {@code step} of size {@code size} starts in the data's epoch order, as {epoch,
+   * slot}, for the checkpoint's record; null for data drawn fresh every step.
+   */
+  default long[] position(long step, int size) {
+    return null;
+  }
+
+  /** Releases what the data hold (an image set sits on the device); nothing by default. */
+  @Override
+  default void close() {}
 
   /** Short description for logs. */
   String describe();
