@@ -10,11 +10,12 @@
 #                                       scripts/get-datasets.sh)
 #   scripts/quality-table.sh processes [DIR] (default runs/processes): one gmm8 run per process,
 #                                       vp-linear (eps), rectified-flow (velocity), pfgm D = 1
-#                                       and tanh-kernel (x0), same network, steps and seed
-#                                       (trained into DIR/NAME when missing, about a minute
-#                                       each), each sampled by the ODE at NFE 10, 20, 50 and rk45.
-#                                       MNIST rows for these processes need hours of training
-#                                       per process on a CPU and are not in the script.
+#                                       and tanh-kernel (their default: edm, stable targets),
+#                                       same network, steps and seed (trained into DIR/NAME when
+#                                       missing, 1-2 minutes each), each sampled by the ODE at
+#                                       NFE 10, 20, 50, and rk45 at tolerance 1e-3 and its
+#                                       default. MNIST rows for the processes come from
+#                                       scripts/recipe-table.sh (PROCESS_ROWS=1).
 # Environment: N (samples per cell, default 5000 for gmm8, 500 for MNIST), SEED (default 2).
 # MNIST cells cost about NFE x N / 350 seconds on a 2-core CPU, so its table stops at NFE 100.
 set -euo pipefail
@@ -83,6 +84,7 @@ if [ "${1:-}" = "processes" ]; then
       cell "$name|ode heun" --sampler ode --solver heun --steps $((nfe / 2))
     done
     cell "$name|ode rk45 tol=1e-3" --sampler ode --solver rk45 --rtol 1e-3 --atol 1e-3
+    cell "$name|ode rk45 (default tol 1e-5)" --sampler ode --solver rk45
   done
   python3 - "$out" "$dir" "$n" <<'PY'
 import json, sys, collections

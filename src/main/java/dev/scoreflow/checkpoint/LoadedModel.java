@@ -184,7 +184,7 @@ public final class LoadedModel implements AutoCloseable {
 
   /** The network as the samplers see it: {@link #predictor()} read as {@link #prediction()}. */
   public Denoiser denoiser() {
-    return Denoiser.of(predictor(), process, prediction);
+    return Denoiser.of(predictor(), process, prediction).withDataScale(config.dataScaleOrDefault());
   }
 
   /** K of a class-conditional model (0: unconditional). */

@@ -95,10 +95,16 @@ final class TrainCommand implements Callable<Integer> {
           + " pfgm (Poisson flow, see --pfgm-d), tanh-kernel. --schedule is the old name.")
   String schedule;
 
-  @Option(names = "--prediction", paramLabel = "eps|x0|velocity",
-      description = "What the network predicts (default: velocity for rectified-flow, x0 for"
-          + " kernel processes, eps for the others).")
+  @Option(names = "--prediction", paramLabel = "eps|x0|velocity|edm",
+      description = "What the network predicts: the noise, x_0, the velocity, or EDM's"
+          + " preconditioned x_0 (default: velocity for rectified-flow, edm for kernel processes,"
+          + " eps for the others).")
   String prediction;
+
+  @Option(names = "--stable-target", negatable = true, description = "Average each training"
+      + " target over the batch's x_0 (lower variance; on by default for pfgm and tanh-kernel,"
+      + " off for the others).")
+  Boolean stableTarget;
 
   @Option(names = "--ve-sigma-max", description = "Largest noise scale sigma_max of ve, pfgm"
       + " and tanh-kernel (default 10).")
@@ -197,6 +203,7 @@ final class TrainCommand implements Callable<Integer> {
     given.addAll(set(c, "emaDecay", emaDecay));
     given.addAll(set(c, "schedule", schedule));
     given.addAll(set(c, "prediction", prediction));
+    given.addAll(set(c, "stableTarget", stableTarget));
     given.addAll(set(c, "veSigmaMax", veSigmaMax));
     given.addAll(set(c, "pfgmD", pfgmD));
     given.addAll(set(c, "timeSampling", timeSampling));
@@ -260,8 +267,13 @@ final class TrainCommand implements Callable<Integer> {
           + " the flag out to keep the data's size)");
     }
     config.validate();
-    Prediction.resolve(config.prediction, NoiseProcesses.of(config)); // names --process/--prediction
+    Prediction resolved = Prediction.resolve(config.prediction, NoiseProcesses.of(config));
     if (resume == null) {
+      // a new run records the defaults it trains with, so later defaults cannot reread it
+      config.prediction = resolved.id();
+      if (config.stableTarget == null) {
+        config.stableTarget = NoiseProcesses.of(config).defaultStableTarget();
+      }
       Networks.validate(config); // the model flags, before any data are read
     }
     checkConditioning();

@@ -61,6 +61,9 @@ public final class FiniteDataOracle implements NoisePredictor {
           NDArray eps = Scalars.divi(x.sub(Scalars.mul(x0, process.a(t))), process.b(t));
           return Scalars.muli(x0, process.aDot(t)).addi(Scalars.muli(eps, process.bDot(t)));
         };
+      case EDM: // with sigma_data at its default, as a Denoiser reads it unless told otherwise
+        return (x, t) -> Prediction.EDM.fromX0(
+            Prediction.At.of(process, t, Prediction.DEFAULT_DATA_SCALE), x, x0(x, t));
       default:
         throw new AssertionError(prediction);
     }

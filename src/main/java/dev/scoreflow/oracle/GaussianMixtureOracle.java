@@ -145,6 +145,9 @@ public final class GaussianMixtureOracle implements NoisePredictor {
         return this::x0;
       case VELOCITY:
         return this::velocity;
+      case EDM: // with sigma_data at its default, as a Denoiser reads it unless told otherwise
+        return (x, t) -> Prediction.EDM.fromX0(
+            Prediction.At.of(process, t, Prediction.DEFAULT_DATA_SCALE), x, x0(x, t));
       default:
         throw new AssertionError(prediction);
     }

@@ -19,17 +19,25 @@ public final class Denoiser {
   private final NoisePredictor network;
   private final NoiseProcess process;
   private final Prediction prediction;
+  private final double dataScale;
 
-  private Denoiser(NoisePredictor network, NoiseProcess process, Prediction prediction) {
+  private Denoiser(NoisePredictor network, NoiseProcess process, Prediction prediction,
+      double dataScale) {
     this.network = network;
     this.process = process;
     this.prediction = prediction;
+    this.dataScale = dataScale;
   }
 
   /** {@code network}'s output read as {@code prediction}; refuses one the process cannot use. */
   public static Denoiser of(NoisePredictor network, NoiseProcess process, Prediction prediction) {
     process.checkPrediction(prediction);
-    return new Denoiser(network, process, prediction);
+    return new Denoiser(network, process, prediction, Prediction.DEFAULT_DATA_SCALE);
+  }
+
+  /** The same with the data's scale sigma_data, which {@link Prediction#EDM} reads. */
+  public Denoiser withDataScale(double sigmaData) {
+    return new Denoiser(network, process, prediction, sigmaData);
   }
 
   /** A noise predictor (eps): the oracles and every network trained before --prediction. */
@@ -39,7 +47,7 @@ public final class Denoiser {
 
   /** The same conversion around another predictor, e.g. one that counts the calls. */
   public Denoiser withNetwork(NoisePredictor other) {
-    return new Denoiser(other, process, prediction);
+    return new Denoiser(other, process, prediction, dataScale);
   }
 
   public NoisePredictor network() {
@@ -56,16 +64,13 @@ public final class Denoiser {
 
   /** c_x x + c_eps n_hat + c_x0 x0_hat as an affine map of x and the raw prediction at time t. */
   public Prediction.Affine combination(double t, double cX, double cEps, double cX0) {
-    double a = process.a(t);
-    double b = process.b(t);
-    double aDot = process.aDot(t);
-    double bDot = process.bDot(t);
+    Prediction.At at = Prediction.At.of(process, t, dataScale);
     Prediction.Affine c = new Prediction.Affine(cX, 0);
     if (cEps != 0) {
-      c = c.plus(prediction.epsOf(a, b, aDot, bDot).times(cEps));
+      c = c.plus(prediction.epsOf(at).times(cEps));
     }
     if (cX0 != 0) {
-      c = c.plus(prediction.x0Of(a, b, aDot, bDot).times(cX0));
+      c = c.plus(prediction.x0Of(at).times(cX0));
     }
     return c;
   }

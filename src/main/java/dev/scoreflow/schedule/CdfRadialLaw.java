@@ -26,6 +26,18 @@ public abstract class CdfRadialLaw implements RadialLaw {
   /** Psi^-1(u) on u's device, u in [0, 1). */
   protected abstract NDArray inverseRadiusCdf(NDArray u);
 
+  /**
+   * The median radius Psi^-1(1/2): |z| is the same in every dimension, so this is the scale of a
+   * coordinate in low dimension and overstates it by about sqrt(d) in dimension d.
+   */
+  @Override
+  public double coordinateScale() {
+    return medianRadius();
+  }
+
+  /** Psi^-1(1/2) (host). */
+  protected abstract double medianRadius();
+
   @Override
   public NDArray sample(NDManager manager, Shape shape) {
     long[] b = new long[shape.dimension()];

@@ -19,7 +19,8 @@ import java.util.Locale;
  * where it reads dx/ds = (x - x0_hat)/s. The prior is s(tMax) z, the data's offset x_0 taken as
  * 0. A concrete kernel gives s, s', the inverse of s and its law rho. A kernel is not Gaussian
  * (rho = N(0, I) excepted, which is VE): the SDE, DDPM, DDIM and DPM-Solver samplers refuse it,
- * the ODE sampler and the likelihood take it. Networks predict x_0 by default.
+ * the ODE sampler and the likelihood take it. Networks predict EDM's preconditioned x_0 by
+ * default, trained on batch-averaged targets.
  */
 public abstract class KernelProcess implements NoiseProcess {
   private final RadialLaw law;
@@ -129,7 +130,19 @@ public abstract class KernelProcess implements NoiseProcess {
   }
 
   @Override
+  public double noiseScale() {
+    return law.coordinateScale();
+  }
+
+  /** On: a heavy-tailed law makes single-draw targets noisy (docs/theory.md, "Stable targets"). */
+  @Override
+  public boolean defaultStableTarget() {
+    return true;
+  }
+
+  /** EDM's preconditioned x_0 (docs/theory.md, "Parameterisations": measured best on gmm8). */
+  @Override
   public Prediction defaultPrediction() {
-    return Prediction.X0;
+    return Prediction.EDM;
   }
 }

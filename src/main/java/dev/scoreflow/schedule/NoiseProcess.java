@@ -87,6 +87,22 @@ public interface NoiseProcess {
   /** The prior in words, for logs and eval output, e.g. {@code N(0, 1.0000^2 I) at t = 1}. */
   String describePrior();
 
+  /**
+   * kappa, the rough per-coordinate scale of the noise n (1 for a Gaussian): where
+   * {@link Prediction#EDM} hands over from its skip to the network.
+   */
+  default double noiseScale() {
+    return 1;
+  }
+
+  /**
+   * Whether training uses batch-averaged targets ({@link StableTarget}) when the config does not
+   * say: off for Gaussian processes, whose single-draw targets are well behaved.
+   */
+  default boolean defaultStableTarget() {
+    return false;
+  }
+
   /** What a network trained on this process predicts when the config does not say. */
   default Prediction defaultPrediction() {
     return Prediction.EPS;
@@ -98,11 +114,15 @@ public interface NoiseProcess {
    */
   default void checkPrediction(Prediction prediction) {}
 
-  /** The pair (x_t, target) of one training example, for noise n drawn from the noise law. */
-  default TrainingPair trainingPair(NDArray x0, NDArray t, NDArray noise, Prediction prediction) {
+  /**
+   * The pair (x_t, target) of one training example, for noise n drawn from the noise law;
+   * dataScale is the data's sigma_data (read by {@link Prediction#EDM} only).
+   */
+  default TrainingPair trainingPair(NDArray x0, NDArray t, NDArray noise, Prediction prediction,
+      double dataScale) {
     Shape bcast = TrainingPair.broadcastShape(x0.getShape());
     NDArray xt = x0.mul(a(t).reshape(bcast)).add(noise.mul(b(t).reshape(bcast)));
-    return new TrainingPair(xt, prediction.target(this, x0, noise, t, bcast));
+    return new TrainingPair(xt, prediction.target(this, x0, noise, t, bcast, dataScale));
   }
 
   /** The coordinates the probability-flow ODE is integrated in: lambda and y = x / a by default. */

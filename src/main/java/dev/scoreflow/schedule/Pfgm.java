@@ -17,8 +17,10 @@ import java.util.Locale;
  * <p>The tail: P(|z| > r) falls only as r^-D, so some prior draws start very far out (for D = 1
  * one in a hundred beyond 100 s(1) in 2-D). Sampling starts from the prior truncated at the
  * radius quantile {@link #PRIOR_QUANTILE}: those far draws end at distances of order
- * s(t_min)|z| from the data, where they would only add outliers. Training and the likelihood use
- * the untruncated law (the prior density of the likelihood is the exact rho_D).
+ * s(t_min)|z| from the data, where they would only add outliers. Training draws its noise from
+ * the same truncated law: along the ODE |x - x0_hat| / s changes little, so the sampler never
+ * visits what lies beyond, and the posterior weights of x0_hat change only by rho_D at that
+ * radius, below 1e-6 of its peak (docs/theory.md). The likelihood uses the exact rho_D.
  */
 public final class Pfgm extends GeometricScaleKernel {
   /** Smallest sigma: s(0) = sqrt(D) 0.001, so the heavy tail at the end stays short. */
@@ -46,6 +48,12 @@ public final class Pfgm extends GeometricScaleKernel {
   /** D. */
   public int extraDims() {
     return law.extraDims();
+  }
+
+  /** Training's draw: rho_D truncated where the prior is (class comment). */
+  @Override
+  public NDArray sampleNoise(NDManager manager, Shape shape) {
+    return law.sampleTruncated(manager, shape, PRIOR_QUANTILE);
   }
 
   @Override

@@ -44,6 +44,12 @@ public final class PfgmLaw implements RadialLaw {
     return String.format(Locale.ROOT, "(1 + |z|^2)^(-(d + %d)/2)", extraDims);
   }
 
+  /** 1 / sqrt(D): z = eps_d / |eps_D| and |eps_D| is about sqrt(D) (PFGM++'s r = sigma sqrt(D)). */
+  @Override
+  public double coordinateScale() {
+    return 1 / Math.sqrt(extraDims);
+  }
+
   @Override
   public NDArray sample(NDManager manager, Shape shape) {
     long n = shape.get(0);

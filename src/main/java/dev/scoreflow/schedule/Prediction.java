@@ -2,6 +2,8 @@ package dev.scoreflow.schedule;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.scoreflow.spec.TrainConfig;
+import dev.scoreflow.tensor.Scalars;
 import java.util.Locale;
 
 /**
@@ -14,55 +16,113 @@ import java.util.Locale;
 public enum Prediction {
   EPS {
     @Override
-    NDArray target(NoiseProcess p, NDArray x0, NDArray n, NDArray t, Shape bcast) {
+    NDArray target(NoiseProcess p, NDArray x0, NDArray n, NDArray t, Shape bcast,
+        double dataScale) {
       return n;
     }
 
     @Override
-    public Affine epsOf(double a, double b, double aDot, double bDot) {
+    public Affine epsOf(At at) {
       return new Affine(0, 1);
     }
 
     @Override
-    public Affine x0Of(double a, double b, double aDot, double bDot) {
-      return new Affine(1 / a, -b / a);
+    public Affine x0Of(At at) {
+      return new Affine(1 / at.a(), -at.b() / at.a());
     }
   },
   X0 {
     @Override
-    NDArray target(NoiseProcess p, NDArray x0, NDArray n, NDArray t, Shape bcast) {
+    NDArray target(NoiseProcess p, NDArray x0, NDArray n, NDArray t, Shape bcast,
+        double dataScale) {
       return x0;
     }
 
     @Override
-    public Affine epsOf(double a, double b, double aDot, double bDot) {
-      return new Affine(1 / b, -a / b);
+    public Affine epsOf(At at) {
+      return new Affine(1 / at.b(), -at.a() / at.b());
     }
 
     @Override
-    public Affine x0Of(double a, double b, double aDot, double bDot) {
+    public Affine x0Of(At at) {
       return new Affine(0, 1);
     }
   },
   VELOCITY {
     @Override
-    NDArray target(NoiseProcess p, NDArray x0, NDArray n, NDArray t, Shape bcast) {
+    NDArray target(NoiseProcess p, NDArray x0, NDArray n, NDArray t, Shape bcast,
+        double dataScale) {
       return x0.mul(p.aDot(t).reshape(bcast)).add(n.mul(p.bDot(t).reshape(bcast)));
     }
 
     // x = a x0 + b n and v = a' x0 + b' n solved for n and x0; det = a b' - a' b = a^2 dlambda/dt.
     @Override
-    public Affine epsOf(double a, double b, double aDot, double bDot) {
-      double det = a * bDot - aDot * b;
-      return new Affine(-aDot / det, a / det);
+    public Affine epsOf(At at) {
+      double det = at.a() * at.bDot() - at.aDot() * at.b();
+      return new Affine(-at.aDot() / det, at.a() / det);
     }
 
     @Override
-    public Affine x0Of(double a, double b, double aDot, double bDot) {
-      double det = a * bDot - aDot * b;
-      return new Affine(bDot / det, -b / det);
+    public Affine x0Of(At at) {
+      double det = at.a() * at.bDot() - at.aDot() * at.b();
+      return new Affine(at.bDot() / det, -at.b() / det);
+    }
+  },
+  /**
+   * EDM's preconditioned denoiser (Karras et al. 2022; docs/theory.md, "Parameterisations"):
+   * the network's output F gives x0_hat = c_skip y + c_out F with y = x / a and the noise level
+   * sigma = kappa b / a (kappa the noise's per-coordinate scale, 1 for a Gaussian), c_skip =
+   * sd^2 / (sigma^2 + sd^2), c_out = sigma sd / sqrt(sigma^2 + sd^2), sd the data's
+   * per-coordinate scale sigma_data (a run measures it from its data).
+   * The target (x_0 - c_skip y) / c_out has about unit size at every noise level: close to -n
+   * when the noise is small (the skip carries x), close to x_0 / sd when it is large.
+   */
+  EDM {
+    @Override
+    NDArray target(NoiseProcess p, NDArray x0, NDArray n, NDArray t, Shape bcast,
+        double dataScale) {
+      double sd2 = dataScale * dataScale;
+      NDArray ratio = p.b(t).div(p.a(t)).reshape(bcast); // b / a
+      NDArray sigma = Scalars.mul(ratio, p.noiseScale());
+      NDArray sigma2 = Scalars.addi(sigma.square(), sd2);
+      NDArray cSkip = Scalars.rdiv(sd2, sigma2);
+      NDArray cOut = Scalars.muli(sigma.div(sigma2.sqrt()), dataScale);
+      NDArray y = x0.add(n.mul(ratio));
+      return x0.sub(y.mul(cSkip)).div(cOut);
+    }
+
+    @Override
+    public Affine epsOf(At at) {
+      // n_hat = (x - a x0_hat) / b with x0_hat = c_skip x / a + c_out F
+      Affine x0 = x0Of(at);
+      return new Affine((1 - at.a() * x0.x()) / at.b(), -at.a() * x0.p() / at.b());
+    }
+
+    @Override
+    public Affine x0Of(At at) {
+      double sd = at.dataScale();
+      double sigma = at.noiseScale() * at.b() / at.a();
+      double sigma2 = sigma * sigma + sd * sd;
+      double cSkip = sd * sd / sigma2;
+      double cOut = sigma * sd / Math.sqrt(sigma2);
+      return new Affine(cSkip / at.a(), cOut);
     }
   };
+
+  /** sigma_data for runs that did not record their data's scale (EDM's, images in [-1, 1]). */
+  public static final double DEFAULT_DATA_SCALE = TrainConfig.DEFAULT_DATA_SCALE;
+
+  /**
+   * A process at one time: a, b, a', b', kappa, the per-coordinate scale of its noise n (1 for a
+   * Gaussian; {@link NoiseProcess#noiseScale}), and sigma_data, the data's.
+   */
+  public record At(double a, double b, double aDot, double bDot, double noiseScale,
+      double dataScale) {
+    /** The process p at time t for data of per-coordinate scale dataScale. */
+    public static At of(NoiseProcess p, double t, double dataScale) {
+      return new At(p.a(t), p.b(t), p.aDot(t), p.bDot(t), p.noiseScale(), dataScale);
+    }
+  }
 
   /** y = x * x + p * prediction: an estimate as an affine function of x_t and the prediction. */
   public record Affine(double x, double p) {
@@ -76,14 +136,24 @@ public enum Prediction {
     }
   }
 
-  /** The regression target for x_0, noise n and times t ([B]); bcast is [B, 1, ...]. */
-  abstract NDArray target(NoiseProcess p, NDArray x0, NDArray n, NDArray t, Shape bcast);
+  /**
+   * The regression target for x_0, noise n and times t ([B]); bcast is [B, 1, ...]; dataScale is
+   * sigma_data (only {@link #EDM} reads it).
+   */
+  abstract NDArray target(NoiseProcess p, NDArray x0, NDArray n, NDArray t, Shape bcast,
+      double dataScale);
 
-  /** The noise estimate n_hat as an affine function of x_t and this prediction at (a, b, a', b'). */
-  public abstract Affine epsOf(double a, double b, double aDot, double bDot);
+  /** The noise estimate n_hat as an affine function of x_t and this prediction at one time. */
+  public abstract Affine epsOf(At at);
 
   /** The data estimate x0_hat as an affine function of x_t and this prediction. */
-  public abstract Affine x0Of(double a, double b, double aDot, double bDot);
+  public abstract Affine x0Of(At at);
+
+  /** This prediction of a given estimate x0_hat at x: {@link #x0Of} solved for the prediction. */
+  public NDArray fromX0(At at, NDArray x, NDArray x0Hat) {
+    Affine c = x0Of(at);
+    return Scalars.divi(x0Hat.sub(Scalars.mul(x, c.x())), c.p());
+  }
 
   /** The name used in configs and on the command line. */
   public String id() {
@@ -97,7 +167,7 @@ public enum Prediction {
         return p;
       }
     }
-    throw new IllegalArgumentException("--prediction: expected eps, x0 or velocity, got '" + s + "'");
+    throw new IllegalArgumentException("--prediction: expected eps, x0, velocity or edm, got '" + s + "'");
   }
 
   /**

@@ -20,6 +20,15 @@ public interface RadialLaw {
   /** log rho(z) for each row of z [N, ...], as [N] (nats, normalised). */
   NDArray logDensity(NDArray z);
 
+  /**
+   * The rough size of one coordinate of z (1 for N(0, I)): the process's
+   * {@link NoiseProcess#noiseScale}, which only moves where a preconditioned network hands over
+   * from its skip to its output, so an order of magnitude is all it needs to be.
+   */
+  default double coordinateScale() {
+    return 1;
+  }
+
   /** rho = N(0, I): with it a kernel process is a Gaussian a = 1, b = s one. */
   static RadialLaw standardNormal() {
     return new RadialLaw() {

@@ -87,10 +87,11 @@ public final class RectifiedFlow implements GaussianProcess {
 
   @Override
   public void checkPrediction(Prediction prediction) {
-    if (prediction == Prediction.EPS) {
-      throw new IllegalArgumentException("--prediction eps does not work with --process"
-          + " rectified-flow: sampling starts at t = 1 where a = 0, and x_0 cannot be read off"
-          + " an eps prediction there; use --prediction velocity (its default) or x0");
+    if (prediction == Prediction.EPS || prediction == Prediction.EDM) {
+      throw new IllegalArgumentException("--prediction " + prediction.id() + " does not work"
+          + " with --process rectified-flow: sampling starts at t = 1 where a = 0, and x_0"
+          + " cannot be read off an " + prediction.id() + " prediction there (both divide by a);"
+          + " use --prediction velocity (its default) or x0");
     }
   }
 

@@ -21,6 +21,12 @@ public final class TanhRadialLaw extends CdfRadialLaw {
     return Math.tanh(r);
   }
 
+  /** artanh(1/2) = log(3) / 2. */
+  @Override
+  protected double medianRadius() {
+    return 0.5 * Math.log(3);
+  }
+
   // log sech^2 r = 2 log 2 - 2r - 2 log(1 + exp(-2r)), stable for large r
   @Override
   protected NDArray logRadiusDensity(NDArray r) {

@@ -74,8 +74,26 @@ public final class TrainConfig {
   public int groups = 0;
 
   // ---- Processes and parameterisations (issue 12). {@code schedule} holds the process name. ----
-  /** {@code --prediction eps|x0|velocity}; null means the process's default. */
+  /** {@code --prediction eps|x0|velocity|edm}; null means the process's default. */
   public String prediction = null;
+  /**
+   * sigma_data, the data's per-coordinate standard deviation, measured when training starts
+   * (EDM's preconditioning reads it); null in configs written before it was recorded.
+   */
+  public Double dataScale = null;
+  /** EDM's sigma_data for images in [-1, 1]: the scale of runs that did not record theirs. */
+  public static final double DEFAULT_DATA_SCALE = 0.5;
+
+  /** {@link #dataScale}, or {@link #DEFAULT_DATA_SCALE} for configs without it. */
+  public double dataScaleOrDefault() {
+    return dataScale == null ? DEFAULT_DATA_SCALE : dataScale;
+  }
+
+  /**
+   * {@code --[no-]stable-target}: batch-averaged training targets (docs/theory.md, "Stable
+   * targets"); null means the process's default (on for kernel processes).
+   */
+  public Boolean stableTarget = null;
   /** {@code --pfgm-d}: the augmented dimension D of PFGM++ (1 is PFGM). */
   public int pfgmD = 1;
 

@@ -10,6 +10,7 @@ import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.ParameterStore;
 import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.Prediction;
+import dev.scoreflow.schedule.StableTarget;
 import dev.scoreflow.schedule.TrainingPair;
 import dev.scoreflow.tensor.Scalars;
 
@@ -25,6 +26,8 @@ public final class DiffusionObjective {
   private final double tMin;
   private final int discreteSteps; // 0 = continuous time
   private final LabelDropout labelDropout;
+  private final boolean stableTarget;
+  private final double dataScale;
 
   public DiffusionObjective(NoiseProcess process, Prediction prediction, double tMin,
       int discreteSteps) {
@@ -33,12 +36,24 @@ public final class DiffusionObjective {
 
   public DiffusionObjective(NoiseProcess process, Prediction prediction, double tMin,
       int discreteSteps, LabelDropout labelDropout) {
+    this(process, prediction, tMin, discreteSteps, labelDropout, false,
+        Prediction.DEFAULT_DATA_SCALE);
+  }
+
+  /**
+   * @param stableTarget batch-averaged targets ({@link StableTarget})
+   * @param dataScale the data's sigma_data, for {@link Prediction#EDM}
+   */
+  public DiffusionObjective(NoiseProcess process, Prediction prediction, double tMin,
+      int discreteSteps, LabelDropout labelDropout, boolean stableTarget, double dataScale) {
     process.checkPrediction(prediction);
     this.labelDropout = labelDropout;
     this.process = process;
     this.prediction = prediction;
     this.tMin = tMin;
     this.discreteSteps = discreteSteps;
+    this.stableTarget = stableTarget;
+    this.dataScale = dataScale;
   }
 
   /** The eps objective. */
@@ -48,7 +63,9 @@ public final class DiffusionObjective {
 
   public static DiffusionObjective of(TrainConfig c, NoiseProcess process) {
     return new DiffusionObjective(process, Prediction.resolve(c.prediction, process), c.tMin,
-        c.timeSampling.equals("discrete") ? c.discreteSteps : 0, LabelDropout.of(c));
+        c.timeSampling.equals("discrete") ? c.discreteSteps : 0, LabelDropout.of(c),
+        c.stableTarget != null ? c.stableTarget : process.defaultStableTarget(),
+        c.dataScaleOrDefault());
   }
 
   public Prediction prediction() {
@@ -98,9 +115,30 @@ public final class DiffusionObjective {
    */
   public NDArray loss(EpsNetwork net, ParameterStore params, NDArray x0, NDArray labels,
       NDArray t, NDArray noise) {
-    TrainingPair pair = process.trainingPair(x0, t, noise, prediction);
+    TrainingPair pair = stableTarget
+        ? StableTarget.pair(process, x0, t, noise, prediction, dataScale, sameClass(labels))
+        : process.trainingPair(x0, t, noise, prediction, dataScale);
     NDArray pred = labels == null ? net.forward(params, pair.xt(), t)
         : net.forward(params, pair.xt(), t, labels);
     return pred.sub(pair.target()).square().mean();
+  }
+
+  /**
+   * [B, B], true where example j's x_0 may explain x_t of example i: the same label, or any j
+   * when i's label was dropped to the null class; null for unlabelled batches (all pairs).
+   */
+  private NDArray sameClass(NDArray labels) {
+    if (labels == null) {
+      return null;
+    }
+    long b = labels.getShape().get(0);
+    NDArray same = labels.reshape(b, 1).eq(labels.reshape(1, b));
+    int nullClass = labelDropout.nullClass();
+    if (nullClass < 0) {
+      return same;
+    }
+    try (NDArray k = Scalars.like(labels, nullClass)) {
+      return same.logicalOr(labels.eq(k).reshape(b, 1).broadcast(b, b));
+    }
   }
 }

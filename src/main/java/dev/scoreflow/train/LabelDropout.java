@@ -40,6 +40,11 @@ public final class LabelDropout {
     return probability;
   }
 
+  /** The null class K that dropped labels become; -1 when nothing is ever dropped. */
+  public int nullClass() {
+    return probability == 0 ? -1 : numClasses;
+  }
+
   /** INT32 labels [B] with each replaced by K with probability p; a new array. */
   public NDArray apply(NDArray labels) {
     if (probability == 0) {

@@ -32,7 +32,7 @@ final class SamplePreview {
   private SamplePreview() {}
 
   static Path write(Path dir, long step, EpsNetwork net, ParameterStore ema, NoiseProcess process,
-      Prediction prediction, double tMin, NDManager parent) throws IOException {
+      Prediction prediction, double dataScale, double tMin, NDManager parent) throws IOException {
     ImageGrid.Grid grid = new ImageGrid.Grid(8, 8);
     Path file = dir.resolve(String.format("step-%06d.png", step));
     try (NDManager m = parent.newSubManager()) {
@@ -41,7 +41,7 @@ final class SamplePreview {
       NDArray x1 = process.samplePrior(m, shape);
       NDArray x0 = new OdeSampler(new FixedStepSolver(FixedStepMethod.EULER), STEPS,
           TimeGrid.Spacing.UNIFORM).sample(Denoiser.of(NoisePredictor.of(net, ema), process,
-          prediction), x1, tMin);
+          prediction).withDataScale(dataScale), x1, tMin);
       java.nio.file.Files.createDirectories(dir);
       ImageGrid.write(file, x0, grid);
     }

@@ -200,6 +200,9 @@ public final class Trainer implements AutoCloseable {
       Trainer t;
       try {
         recordDataSpec(config, data);
+        if (config.dataScale == null) {
+          config.dataScale = measureDataScale(data, device);
+        }
         CheckpointStore.writeDurably(run.config(), config.toJson().getBytes(StandardCharsets.UTF_8));
         t = new Trainer(config, run, device, data, state, folder);
       } catch (IOException | RuntimeException e) {
@@ -230,6 +233,23 @@ public final class Trainer implements AutoCloseable {
     if (config.classConditional && config.classNames.isEmpty()) {
       throw new IllegalArgumentException("--class-conditional: the data set '" + config.data
           + "' has no class labels");
+    }
+  }
+
+  /** Examples read to measure sigma_data: enough for two digits. */
+  static final int DATA_SCALE_EXAMPLES = 4096;
+
+  /**
+   * sigma_data, the standard deviation of one coordinate of the data, pooled over the coordinates
+   * of {@link #DATA_SCALE_EXAMPLES} examples (those of step 0). Read once, before the run is
+   * seeded, so the run's own draws are the same with or without it.
+   */
+  static double measureDataScale(TrainingData data, Device device) {
+    try (NDManager m = NDManager.newBaseManager(device)) {
+      NDArray x = data.batch(m, 0, DATA_SCALE_EXAMPLES);
+      NDArray flat = x.reshape(x.getShape().get(0), -1);
+      NDArray centred = flat.sub(flat.mean(new int[] {0}, true));
+      return Math.sqrt(HostCopy.scalar(centred.square().mean()));
     }
   }
 
@@ -345,7 +365,7 @@ public final class Trainer implements AutoCloseable {
         }
         if (config.sampleEvery > 0 && step % config.sampleEvery == 0 && isImages()) {
           Path grid = SamplePreview.write(run.samples(), step, net, ema.weights(), process,
-              objective.prediction(), config.tMin, manager);
+              objective.prediction(), config.dataScaleOrDefault(), config.tMin, manager);
           LOG.debug("Sample grid: {}", grid);
         }
         if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {

@@ -106,7 +106,9 @@ class ProcessCliTest {
     assertEquals(0, t[0], (String) t[2]);
     TrainConfig c = TrainConfig.read(run.resolve("config.json"));
     assertEquals("ve", c.schedule);
-    assertEquals(null, c.prediction, "no --prediction: the process default, as in old runs");
+    assertEquals("eps", c.prediction, "no --prediction: a new run records the process default");
+    assertEquals(Boolean.FALSE, c.stableTarget, "a Gaussian process trains on single draws");
+    assertTrue(c.dataScale > 0.3 && c.dataScale < 1.5, "moons' sigma_data: " + c.dataScale);
     Object[] s = CliTest.run("sample", "--run", run.toString(), "--sampler", "dpm++2m",
         "--spacing", "karras", "--steps", "8", "--n", "50", "--device", "cpu",
         "--out", tmp.resolve("k.png").toString());

@@ -71,7 +71,7 @@ class NoiseProcessTest {
         () -> Prediction.resolve("eps", rf));
     assertTrue(e.getMessage().contains("--prediction") && e.getMessage().contains("--process"));
     assertEquals(Prediction.EPS, Prediction.resolve(null, new VpLinear()), "old runs stay eps");
-    assertEquals(Prediction.X0, Prediction.resolve(null, new GaussianKernel(new Ve())));
+    assertEquals(Prediction.EDM, Prediction.resolve(null, new GaussianKernel(new Ve())));
   }
 
   /** x = a x0 + b n and v = a' x0 + b' n: every prediction's n_hat and x0_hat give them back. */
@@ -86,11 +86,14 @@ class NoiseProcessTest {
         double x0 = 0.7;
         double n = -1.3;
         double x = a * x0 + b * n;
-        double[] raw = {n, x0, ad * x0 + bd * n};
+        Prediction.At at = Prediction.At.of(p, t, 1.3);
+        // EDM's F from its definition x0 = c_skip x / a + c_out F
+        Prediction.Affine edm = Prediction.EDM.x0Of(at);
+        double[] raw = {n, x0, ad * x0 + bd * n, (x0 - edm.x() * x) / edm.p()};
         for (Prediction pr : Prediction.values()) {
           double r = raw[pr.ordinal()];
-          Prediction.Affine e = pr.epsOf(a, b, ad, bd);
-          Prediction.Affine d = pr.x0Of(a, b, ad, bd);
+          Prediction.Affine e = pr.epsOf(at);
+          Prediction.Affine d = pr.x0Of(at);
           assertEquals(n, e.x() * x + e.p() * r, 1e-8 * (1 + Math.abs(e.x() * x)),
               p.name() + " " + pr.id() + " n_hat at t=" + t);
           assertEquals(x0, d.x() * x + d.p() * r, 1e-8 * (1 + Math.abs(d.x() * x)),
