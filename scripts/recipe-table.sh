@@ -11,7 +11,8 @@
 #
 # Environment: STEPS (training steps, default 1000), N (samples, default 1000 = 100 per class),
 # GUIDANCE (default 2), SEED (eval seed, default 11), PROCESS_ROWS=1 to also score every run at
-# NFE 10, 20 and 50 with Heun and guidance 1 (one evaluation per step), for the processes table.
+# NFE 10, 20 and 50 with Heun and guidance 1 (one evaluation per step), for the processes table,
+# on N_PROCESS samples (default 500).
 # Needs datasets/mnist (scripts/get-datasets.sh). About 15 min of training per recipe per 1000
 # steps on a 2-core CPU (unet-m about 4x that) and 1-2 min per score.
 set -euo pipefail
@@ -45,10 +46,10 @@ seed="${SEED:-11}"
 out="$dir/scores.jsonl"
 mkdir -p "$dir"
 
-score() { # name, label, eval flags...: one JSON line, labelled, appended to $out
-  local name="$1" label="$2"; shift 2
-  echo "recipe-table: $name $label $*" >&2
-  "$sf" eval --run "$dir/$name" --n "$n" --seed "$seed" --json "$@" 2>/dev/null | tail -1 \
+score() { # name, label, n, eval flags...: one JSON line, labelled, appended to $out
+  local name="$1" label="$2" count="$3"; shift 3
+  echo "recipe-table: $name $label n=$count $*" >&2
+  "$sf" eval --run "$dir/$name" --n "$count" --seed "$seed" --json "$@" 2>/dev/null | tail -1 \
     | sed "s/^{/{\"recipe\": \"$name\", \"label\": \"$label\", /" >> "$out"
 }
 
@@ -65,10 +66,11 @@ for r in "${recipes[@]}"; do
     echo "{\"recipe\": \"$name\", \"label\": \"train\", \"seconds\": $(( $(date +%s) - start ))}" >> "$out"
   fi
   # shellcheck disable=SC2086
-  score "$name" "guided" $eval_flags --guidance "$guidance"
+  score "$name" "guided" "$n" $eval_flags --guidance "$guidance"
   if [ "${PROCESS_ROWS:-0}" = 1 ]; then
     for st in 5 10 25; do
-      score "$name" "heun-$st" --sampler ode --solver heun --steps "$st" --guidance 1
+      score "$name" "heun-$st" "${N_PROCESS:-500}" --sampler ode --solver heun --steps "$st" \
+        --guidance 1
     done
   fi
 done
@@ -94,7 +96,8 @@ for name, cells in by.items():
 procs = [(n, c) for n, c in by.items() if "heun-5" in c]
 if procs:
     print()
-    print("Guidance 1 (one evaluation per step), Heun: FID-LeNet over its floor at NFE ~10, ~20, ~50.")
+    print("Guidance 1 (one evaluation per step), Heun with 5, 10 and 25 steps: FID-LeNet over its "
+          "floor, NFE in brackets.")
     print()
     print("| recipe | NFE 10 | NFE 20 | NFE 50 |")
     print("|---|---|---|---|")

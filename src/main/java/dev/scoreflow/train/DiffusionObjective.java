@@ -127,7 +127,7 @@ public final class DiffusionObjective {
    * [B, B], true where example j's x_0 may explain x_t of example i: the same label, or any j
    * when i's label was dropped to the null class; null for unlabelled batches (all pairs).
    */
-  private NDArray sameClass(NDArray labels) {
+  NDArray sameClass(NDArray labels) {
     if (labels == null) {
       return null;
     }

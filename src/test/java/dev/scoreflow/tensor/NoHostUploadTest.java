@@ -35,6 +35,8 @@ import dev.scoreflow.schedule.DiscreteVp;
 import dev.scoreflow.schedule.GaussianKernel;
 import dev.scoreflow.schedule.Prediction;
 import dev.scoreflow.schedule.RectifiedFlow;
+import dev.scoreflow.schedule.Pfgm;
+import dev.scoreflow.schedule.TanhKernel;
 import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.Ve;
 import dev.scoreflow.schedule.VpCosine;
@@ -44,6 +46,7 @@ import dev.scoreflow.train.Adam;
 import dev.scoreflow.train.DiffusionObjective;
 import dev.scoreflow.train.Ema;
 import dev.scoreflow.train.FlatParameters;
+import dev.scoreflow.train.LabelDropout;
 import dev.scoreflow.train.OptimizerStep;
 import java.util.List;
 import java.util.function.Supplier;
@@ -82,6 +85,11 @@ class NoHostUploadTest {
         Prediction.VELOCITY, 0, 64);
     assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new GaussianKernel(new Ve()),
         Prediction.X0, 0, 64);
+    // The kernel processes' defaults: edm with batch-averaged targets, pfgm's truncated noise.
+    assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new Pfgm(1, 10), Prediction.EDM, 0,
+        64, true);
+    assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new TanhKernel(10), Prediction.EDM, 0,
+        64, true);
   }
 
   @Test
@@ -248,6 +256,11 @@ class NoHostUploadTest {
 
   private static void assertTrainingStepClean(EpsNetwork net, NoiseProcess process,
       Prediction prediction, int discreteSteps, int batch) {
+    assertTrainingStepClean(net, process, prediction, discreteSteps, batch, false);
+  }
+
+  private static void assertTrainingStepClean(EpsNetwork net, NoiseProcess process,
+      Prediction prediction, int discreteSteps, int batch, boolean stableTarget) {
     try (NDManager m = TestEngine.manager(4)) {
       Engine engine = ScoreflowEngine.engine();
       FlatParameters flat;
@@ -257,7 +270,8 @@ class NoHostUploadTest {
       Adam adam = new Adam(flat.views(), m, 0.01);
       Ema ema = new Ema(flat.views(), m, 0.99, true);
       OptimizerStep step = new OptimizerStep(net, flat,
-          new DiffusionObjective(process, prediction, 1e-3, discreteSteps), adam, 1.0, ema);
+          new DiffusionObjective(process, prediction, 1e-3, discreteSteps, LabelDropout.NONE,
+              stableTarget, 1.3), adam, 1.0, ema);
       Shape shape = new Shape(batch).addAll(net.dataShape());
       NDArray x0 = m.randomNormal(shape);
       NDArray lossSum = m.zeros(new Shape());
@@ -267,7 +281,7 @@ class NoHostUploadTest {
       List<HostUploads.Upload> seen = HostUploads.during(
           () -> lossSum.addi(step.apply(engine, x0, 1e-3)));
       assertNone(seen, net.architecture() + " training step on " + process.name() + ", "
-          + prediction.id());
+          + prediction.id() + (stableTarget ? ", stable targets" : ""));
       assertTrue(Float.isFinite(lossSum.getFloat()));
     }
   }
