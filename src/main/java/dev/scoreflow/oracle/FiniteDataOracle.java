@@ -3,6 +3,7 @@ package dev.scoreflow.oracle;
 import ai.djl.ndarray.NDArray;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.PosteriorMean;
 import dev.scoreflow.schedule.Prediction;
 import dev.scoreflow.tensor.Scalars;
 
@@ -26,20 +27,12 @@ public final class FiniteDataOracle implements NoisePredictor {
 
   /** x0_hat(x, t), shape of x. */
   public NDArray x0(NDArray x, double t) {
-    double a = process.a(t);
-    double b = process.b(t);
-    long n = x.getShape().get(0);
-    long k = data.getShape().get(0);
-    NDArray xf = x.reshape(n, -1);
     // A copy owned by x's manager: results land on the first operand's manager, and the data's
     // is long-lived.
     NDArray dc = data.toDevice(x.getDevice(), true);
     dc.attach(x.getManager());
-    NDArray df = dc.reshape(k, -1);
-    long dim = df.getShape().get(1);
-    NDArray z = Scalars.divi(xf.expandDims(1).sub(Scalars.mul(df, a).expandDims(0)), b); // [N, K, D]
-    NDArray logits = process.noiseLogDensity(z.reshape(n * k, dim)).reshape(n, k);
-    return logits.softmax(1).matMul(df).reshape(x.getShape());
+    return PosteriorMean.of(process, x, dc, Scalars.like(x, process.a(t)),
+        Scalars.like(x, process.b(t)), null);
   }
 
   /** n_hat = (x - a x0_hat)/b. */

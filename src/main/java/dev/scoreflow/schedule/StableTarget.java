@@ -2,13 +2,12 @@ package dev.scoreflow.schedule;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.scoreflow.tensor.Scalars;
 
 /**
  * Training targets averaged over the batch (docs/theory.md, "Stable targets"; Xu et al. 2023,
  * "Stable target field"): each x_t is scored against every x_0 of the batch, and its target is
- * built from the posterior mean over them, x0_bar_i = sum_j w_ij x0_j with
- * w_ij = softmax_j log rho((x_t,i - a_i x0_j) / b_i), the finite-data denoiser of the batch,
+ * built from the posterior mean over them ({@link PosteriorMean}), x0_bar_i = sum_j w_ij x0_j
+ * with w_ij = softmax_j log rho((x_t,i - a_i x0_j) / b_i), the finite-data denoiser of the batch,
  * instead of from its own x_0 alone. The network's minimiser is unchanged as the batch grows
  * (each row's own x_0 is one of the j), and the target's variance falls: for a heavy-tailed law
  * such as PFGM's at D = 1 the single-draw noise target has infinite variance, the averaged one
@@ -28,19 +27,8 @@ public final class StableTarget {
     NDArray a = p.a(t);
     NDArray b = p.b(t);
     NDArray xt = x0.mul(a.reshape(bcast)).add(noise.mul(b.reshape(bcast)));
-    NDArray data = x0.reshape(batch, -1);
-    long dim = data.getShape().get(1);
-    Shape pairShape = new Shape(batch, 1, 1);
-    // n_ij = (x_t,i - a_i x0_j) / b_i for every pair, then log rho(n_ij); b_i's Jacobian is the
-    // same for every j and drops out of the softmax
-    NDArray nij = xt.reshape(batch, 1, dim)
-        .sub(data.reshape(1, batch, dim).mul(a.reshape(pairShape)))
-        .div(b.reshape(pairShape));
-    NDArray logW = p.noiseLogDensity(nij.reshape(batch * batch, dim)).reshape(batch, batch);
-    if (allowed != null) {
-      logW = logW.add(Scalars.muli(allowed.logicalNot().toType(logW.getDataType(), false), -1e30));
-    }
-    NDArray x0Bar = logW.softmax(1).matMul(data).reshape(x0.getShape());
+    Shape rows = new Shape(batch, 1, 1);
+    NDArray x0Bar = PosteriorMean.of(p, xt, x0, a.reshape(rows), b.reshape(rows), allowed);
     NDArray nBar = xt.sub(x0Bar.mul(a.reshape(bcast))).div(b.reshape(bcast));
     return new TrainingPair(xt, prediction.target(p, x0Bar, nBar, t, bcast, dataScale));
   }
