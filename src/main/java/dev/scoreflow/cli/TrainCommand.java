@@ -6,6 +6,7 @@ import dev.scoreflow.train.RunFolder;
 import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Trainer;
 import dev.scoreflow.engine.ScoreflowEngine;
+import dev.scoreflow.schedule.NoiseProcess;
 import dev.scoreflow.schedule.NoiseProcesses;
 import dev.scoreflow.schedule.Prediction;
 import dev.scoreflow.model.Networks;
@@ -267,12 +268,13 @@ final class TrainCommand implements Callable<Integer> {
           + " the flag out to keep the data's size)");
     }
     config.validate();
-    Prediction resolved = Prediction.resolve(config.prediction, NoiseProcesses.of(config));
+    NoiseProcess process = NoiseProcesses.of(config);
+    Prediction resolved = Prediction.resolve(config.prediction, process);
     if (resume == null) {
       // a new run records the defaults it trains with, so later defaults cannot reread it
       config.prediction = resolved.id();
       if (config.stableTarget == null) {
-        config.stableTarget = NoiseProcesses.of(config).defaultStableTarget();
+        config.stableTarget = process.defaultStableTarget();
       }
       Networks.validate(config); // the model flags, before any data are read
     }
