@@ -21,19 +21,21 @@ sf="$root/scripts/scoreflow"
 
 # name|train flags|eval flags (at most 20 NFE with guidance)
 recipes=(
-  "vp-eps-lr2e-4|--process vp-linear --prediction eps --lr 2e-4|--sampler dpm++2m --steps 10"
   "vp-eps-lr5e-4|--process vp-linear --prediction eps --lr 5e-4|--sampler dpm++2m --steps 10"
-  "vp-eps-lr1e-3|--process vp-linear --prediction eps --lr 1e-3|--sampler dpm++2m --steps 10"
   "rf-velocity-lr5e-4|--process rectified-flow --prediction velocity --lr 5e-4|--sampler ode --solver heun --steps 5"
   "pfgm128-edm-lr5e-4|--process pfgm --pfgm-d 128 --lr 5e-4|--sampler ode --solver heun --steps 5"
   "vp-edm-lr5e-4|--process vp-linear --prediction edm --lr 5e-4|--sampler dpm++2m --steps 10"
-  "vp-eps-lr5e-4-drop0.2|--process vp-linear --prediction eps --lr 5e-4 --label-dropout 0.2|--sampler dpm++2m --steps 10"
-  "vp-eps-lr5e-4-ema0.9999|--process vp-linear --prediction eps --lr 5e-4 --ema-decay 0.9999|--sampler dpm++2m --steps 10"
-  "unet-m-vp-eps-lr5e-4|--arch unet-m --attention-res 7 --process vp-linear --prediction eps --lr 5e-4|--sampler dpm++2m --steps 10"
+  "rf-velocity-lr5e-4-logitnormal|--process rectified-flow --prediction velocity --lr 5e-4 --time logit-normal|--sampler ode --solver heun --steps 5"
+  "rf-velocity-lr5e-4-minsnr|--process rectified-flow --prediction velocity --lr 5e-4 --loss-weight min-snr|--sampler ode --solver heun --steps 5"
+  "rf-velocity-lr2e-4|--process rectified-flow --prediction velocity --lr 2e-4|--sampler ode --solver heun --steps 5"
+  "rf-velocity-lr1e-3|--process rectified-flow --prediction velocity --lr 1e-3|--sampler ode --solver heun --steps 5"
+  "rf-velocity-lr5e-4-drop0.2|--process rectified-flow --prediction velocity --lr 5e-4 --label-dropout 0.2|--sampler ode --solver heun --steps 5"
+  "rf-velocity-lr5e-4-ema0.9999|--process rectified-flow --prediction velocity --lr 5e-4 --ema-decay 0.9999|--sampler ode --solver heun --steps 5"
+  "unet-m-rf-velocity-lr5e-4|--arch unet-m --attention-res 7 --process rectified-flow --prediction velocity --lr 5e-4|--sampler ode --solver heun --steps 5"
 )
 
 if [ "${1:-}" = "--list" ]; then
-  printf '%s\n' "${recipes[@]}" | awk -F'|' '{printf "%-28s train: %s\n%-28s eval:  %s\n", $1, $2, "", $3}'
+  printf '%s\n' "${recipes[@]}" | awk -F'|' '{printf "%-32s train: %s\n%-32s eval:  %s\n", $1, $2, "", $3}'
   exit 0
 fi
 dir="${1:-$root/runs/recipes}"
@@ -97,12 +99,13 @@ procs = [(n, c) for n, c in by.items() if "heun-5" in c]
 if procs:
     print()
     print("Guidance 1 (one evaluation per step), Heun with 5, 10 and 25 steps: FID-LeNet over its "
-          "floor, NFE in brackets.")
+          "floor, NFE in brackets; class accuracy at NFE 20 in the last column.")
     print()
-    print("| recipe | NFE 10 | NFE 20 | NFE 50 |")
-    print("|---|---|---|---|")
+    print("| recipe | NFE 10 | NFE 20 | NFE 50 | class accuracy |")
+    print("|---|---|---|---|---|")
     for name, c in procs:
         cells = [c.get(f"heun-{s}") for s in (5, 10, 25)]
+        acc = f"{cells[1]['classAccuracy']:.3f}" if cells[1] else ""
         print(f"| {name} | " + " | ".join(f"{r['fidLenet'] / r['fidLenetFloor']:.2f}x ({r['nfe']:.0f})"
-                                         if r else "" for r in cells) + " |")
+                                         if r else "" for r in cells) + f" | {acc} |")
 PY

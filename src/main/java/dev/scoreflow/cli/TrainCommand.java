@@ -115,9 +115,27 @@ final class TrainCommand implements Callable<Integer> {
       + " pfgm: 1 is PFGM, larger D is PFGM++ (default 1).")
   Integer pfgmD;
 
-  @Option(names = "--time", paramLabel = "continuous|discrete",
-      description = "t ~ U(t-min, 1), or DDPM's integer steps i/N (default continuous).")
+  @Option(names = "--time", paramLabel = "continuous|discrete|logit-normal",
+      description = "Training times: t ~ U(t-min, 1), DDPM's integer steps i/N, or logit-normal"
+          + " (see --time-mean, --time-std) (default continuous).")
   String timeSampling;
+
+  @Option(names = "--time-mean", paramLabel = "M", description = "--time logit-normal:"
+      + " location of logit(t) (default 0).")
+  Double timeMean;
+
+  @Option(names = "--time-std", paramLabel = "S", description = "--time logit-normal:"
+      + " scale of logit(t) (default 1).")
+  Double timeStd;
+
+  @Option(names = "--loss-weight", paramLabel = "uniform|min-snr", description = "Weight of each"
+      + " example's error by its time: the prediction's own loss, or Min-SNR-gamma"
+      + " (default uniform).")
+  String lossWeight;
+
+  @Option(names = "--min-snr-gamma", paramLabel = "G", description = "--loss-weight min-snr:"
+      + " the cap gamma of min(SNR, gamma) (default 5).")
+  Double minSnrGamma;
 
   @Option(names = "--t-min", description = "Smallest training and sampling time (default 1e-3).")
   Double tMin;
@@ -208,6 +226,10 @@ final class TrainCommand implements Callable<Integer> {
     given.addAll(set(c, "veSigmaMax", veSigmaMax));
     given.addAll(set(c, "pfgmD", pfgmD));
     given.addAll(set(c, "timeSampling", timeSampling));
+    given.addAll(set(c, "timeMean", timeMean));
+    given.addAll(set(c, "timeStd", timeStd));
+    given.addAll(set(c, "lossWeight", lossWeight));
+    given.addAll(set(c, "minSnrGamma", minSnrGamma));
     given.addAll(set(c, "tMin", tMin));
     given.addAll(set(c, "width", width));
     given.addAll(set(c, "architecture", arch));

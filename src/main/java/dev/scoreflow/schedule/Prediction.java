@@ -30,6 +30,11 @@ public enum Prediction {
     public Affine x0Of(At at) {
       return new Affine(1 / at.a(), -at.b() / at.a());
     }
+
+    @Override
+    public NDArray x0Gain(NoiseProcess p, NDArray t, double dataScale) {
+      return p.b(t).div(p.a(t)).neg();
+    }
   },
   X0 {
     @Override
@@ -46,6 +51,11 @@ public enum Prediction {
     @Override
     public Affine x0Of(At at) {
       return new Affine(0, 1);
+    }
+
+    @Override
+    public NDArray x0Gain(NoiseProcess p, NDArray t, double dataScale) {
+      return t.onesLike();
     }
   },
   VELOCITY {
@@ -66,6 +76,13 @@ public enum Prediction {
     public Affine x0Of(At at) {
       double det = at.a() * at.bDot() - at.aDot() * at.b();
       return new Affine(at.bDot() / det, -at.b() / det);
+    }
+
+    @Override
+    public NDArray x0Gain(NoiseProcess p, NDArray t, double dataScale) {
+      NDArray b = p.b(t);
+      NDArray det = p.a(t).mul(p.bDot(t)).sub(p.aDot(t).mul(b));
+      return b.div(det).neg();
     }
   },
   /**
@@ -106,6 +123,13 @@ public enum Prediction {
       double cSkip = sd * sd / sigma2;
       double cOut = sigma * sd / Math.sqrt(sigma2);
       return new Affine(cSkip / at.a(), cOut);
+    }
+
+    @Override
+    public NDArray x0Gain(NoiseProcess p, NDArray t, double dataScale) {
+      NDArray sigma = Scalars.muli(p.b(t).div(p.a(t)), p.noiseScale());
+      NDArray root = Scalars.addi(sigma.square(), dataScale * dataScale).sqrt();
+      return Scalars.muli(sigma.div(root), dataScale);
     }
   };
 
@@ -148,6 +172,14 @@ public enum Prediction {
 
   /** The data estimate x0_hat as an affine function of x_t and this prediction. */
   public abstract Affine x0Of(At at);
+
+  /**
+   * The coefficient of the prediction in x0_hat ({@link #x0Of}'s p) for a batch of times t, on
+   * t's device: how an error in this prediction moves x0_hat. Loss weightings stated for x_0
+   * errors ({@code train/LossWeighting}) are carried over to this prediction's loss with its
+   * square.
+   */
+  public abstract NDArray x0Gain(NoiseProcess p, NDArray t, double dataScale);
 
   /** This prediction of a given estimate x0_hat at x: {@link #x0Of} solved for the prediction. */
   public NDArray fromX0(At at, NDArray x, NDArray x0Hat) {

@@ -27,8 +27,24 @@ public final class TrainConfig {
   public String schedule = "vp-linear";
   /** VE's largest noise scale; about the data's diameter. */
   public double veSigmaMax = dev.scoreflow.schedule.Ve.DEFAULT_SIGMA_MAX;
-  /** {@code continuous}: t ~ U(tMin, 1); {@code discrete}: t = i/N, i ~ U{1..N} (DDPM). */
-  public String timeSampling = "continuous";
+  public static final String TIME_CONTINUOUS = "continuous";
+  public static final String TIME_DISCRETE = "discrete";
+  public static final String TIME_LOGIT_NORMAL = "logit-normal";
+  /**
+   * {@code --time}: {@code continuous}: t ~ U(tMin, 1); {@code discrete}: t = i/N, i ~ U{1..N}
+   * (DDPM); {@code logit-normal}: t = tMin + (1 - tMin) sigmoid(timeMean + timeStd z).
+   */
+  public String timeSampling = TIME_CONTINUOUS;
+  /** {@code --time-mean}: the logit-normal's location (0 centres it on t = 1/2). */
+  public double timeMean = 0.0;
+  /** {@code --time-std}: the logit-normal's scale. */
+  public double timeStd = 1.0;
+  public static final String LOSS_UNIFORM = "uniform";
+  public static final String LOSS_MIN_SNR = "min-snr";
+  /** {@code --loss-weight uniform|min-snr}: how much each example's error counts by its time. */
+  public String lossWeight = LOSS_UNIFORM;
+  /** {@code --min-snr-gamma}: the cap gamma of min(SNR, gamma). */
+  public double minSnrGamma = 5.0;
   public int discreteSteps = 1000;
   public double tMin = 1e-3;
   public long steps = 3000;
@@ -198,8 +214,18 @@ public final class TrainConfig {
     require(keepEvery >= 0, "--keep-every must be >= 0, got " + keepEvery);
     require(lrSchedule.equals("constant") || lrSchedule.equals("cosine"),
         "--lr-schedule: expected constant or cosine, got '" + lrSchedule + "'");
-    require(timeSampling.equals("continuous") || timeSampling.equals("discrete"),
-        "--time: expected continuous or discrete, got '" + timeSampling + "'");
+    require(timeSampling.equals(TIME_CONTINUOUS) || timeSampling.equals(TIME_DISCRETE)
+        || timeSampling.equals(TIME_LOGIT_NORMAL),
+        "--time: expected continuous, discrete or logit-normal, got '" + timeSampling + "'");
+    require(timeStd > 0 && timeStd <= 10, "--time-std must lie in (0, 10], got " + timeStd);
+    require(Math.abs(timeMean) <= 10, "--time-mean must lie in [-10, 10], got " + timeMean);
+    require(lossWeight.equals(LOSS_UNIFORM) || lossWeight.equals(LOSS_MIN_SNR),
+        "--loss-weight: expected uniform or min-snr, got '" + lossWeight + "'");
+    require(minSnrGamma > 0, "--min-snr-gamma must be positive, got " + minSnrGamma);
+    require(timeSampling.equals(TIME_LOGIT_NORMAL) || (timeMean == 0 && timeStd == 1),
+        "--time-mean and --time-std apply only with --time logit-normal");
+    require(lossWeight.equals(LOSS_MIN_SNR) || minSnrGamma == 5.0,
+        "--min-snr-gamma applies only with --loss-weight min-snr");
   }
 
   private static void require(boolean ok, String message) {

@@ -4,7 +4,6 @@ import dev.scoreflow.spec.TrainConfig;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.model.EpsNetwork;
 import dev.scoreflow.model.ParameterStore;
@@ -23,8 +22,8 @@ import dev.scoreflow.tensor.Scalars;
 public final class DiffusionObjective {
   private final NoiseProcess process;
   private final Prediction prediction;
-  private final double tMin;
-  private final int discreteSteps; // 0 = continuous time
+  private final TimeDistribution times;
+  private final LossWeighting weighting;
   private final LabelDropout labelDropout;
   private final boolean stableTarget;
   private final double dataScale;
@@ -46,12 +45,23 @@ public final class DiffusionObjective {
    */
   public DiffusionObjective(NoiseProcess process, Prediction prediction, double tMin,
       int discreteSteps, LabelDropout labelDropout, boolean stableTarget, double dataScale) {
+    this(process, prediction, discreteSteps > 0 ? new TimeDistribution.Discrete(discreteSteps)
+        : new TimeDistribution.Uniform(tMin), LossWeighting.UNIFORM, labelDropout, stableTarget,
+        dataScale);
+  }
+
+  /**
+   * @param times where the training times come from
+   * @param weighting how much each example's error counts by its time
+   */
+  public DiffusionObjective(NoiseProcess process, Prediction prediction, TimeDistribution times,
+      LossWeighting weighting, LabelDropout labelDropout, boolean stableTarget, double dataScale) {
     process.checkPrediction(prediction);
     this.labelDropout = labelDropout;
     this.process = process;
     this.prediction = prediction;
-    this.tMin = tMin;
-    this.discreteSteps = discreteSteps;
+    this.times = times;
+    this.weighting = weighting;
     this.stableTarget = stableTarget;
     this.dataScale = dataScale;
   }
@@ -62,8 +72,8 @@ public final class DiffusionObjective {
   }
 
   public static DiffusionObjective of(TrainConfig c, NoiseProcess process) {
-    return new DiffusionObjective(process, Prediction.resolve(c.prediction, process), c.tMin,
-        c.timeSampling.equals("discrete") ? c.discreteSteps : 0, LabelDropout.of(c),
+    return new DiffusionObjective(process, Prediction.resolve(c.prediction, process),
+        TimeDistribution.of(c), LossWeighting.of(c), LabelDropout.of(c),
         c.stableTarget != null ? c.stableTarget : process.defaultStableTarget(),
         c.dataScaleOrDefault());
   }
@@ -72,13 +82,9 @@ public final class DiffusionObjective {
     return prediction;
   }
 
-  /** Times for a batch: U(tMin, 1), or i/N with i uniform on {1..N}. */
+  /** Times for a batch, from the run's {@link TimeDistribution}. */
   public NDArray sampleTimes(NDManager m, int batch) {
-    if (discreteSteps > 0) {
-      return Scalars.divi(m.randomInteger(1, discreteSteps + 1, new Shape(batch), DataType.INT32)
-          .toType(DataType.FLOAT32, false), discreteSteps);
-    }
-    return m.randomUniform((float) tMin, 1f, new Shape(batch));
+    return times.sample(m, batch);
   }
 
   /** The noise n of a batch of the given shape, from the process's noise law. */
@@ -110,7 +116,8 @@ public final class DiffusionObjective {
 
   /**
    * The loss for x0 (with labels as given, already dropped; null: unconditional) at the given
-   * times and noise: the mean over every element of the batch. Data-parallel training draws t
+   * times and noise: the mean over every element of the batch, each example's squared errors
+   * weighted by the run's {@link LossWeighting}. Data-parallel training draws t
    * and the noise for the whole batch and hands each device its rows.
    */
   public NDArray loss(EpsNetwork net, ParameterStore params, NDArray x0, NDArray labels,
@@ -120,7 +127,12 @@ public final class DiffusionObjective {
         : process.trainingPair(x0, t, noise, prediction, dataScale);
     NDArray pred = labels == null ? net.forward(params, pair.xt(), t)
         : net.forward(params, pair.xt(), t, labels);
-    return pred.sub(pair.target()).square().mean();
+    NDArray squared = pred.sub(pair.target()).square();
+    NDArray w = weighting.weights(process, prediction, t, dataScale);
+    if (w == null) {
+      return squared.mean();
+    }
+    return squared.mul(w.reshape(TrainingPair.broadcastShape(squared.getShape()))).mean();
   }
 
   /**

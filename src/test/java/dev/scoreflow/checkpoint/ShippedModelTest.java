@@ -12,10 +12,13 @@ import dev.scoreflow.data.ImageSource;
 import dev.scoreflow.sample.DdimSampler;
 import dev.scoreflow.sample.TimeGrid;
 import dev.scoreflow.classifier.Classifier;
+import dev.scoreflow.cli.CliRunner;
+import dev.scoreflow.io.NpyReader;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The UNet-S shipped in models/ loads on a fresh clone (no data needed) and draws digits whose
@@ -25,6 +28,9 @@ import org.junit.jupiter.api.Test;
 class ShippedModelTest {
   static final Path MODEL = Path.of("models", "mnist-unet-s");
   static final Path CLASSIFIER = Path.of("models", "lenet-mnist");
+  static final Path CONDITIONAL = Path.of("models", "mnist-cond");
+
+  @TempDir Path tmp;
 
   static double[] stats(NDArray images) {
     double mean = images.mean().getFloat();
@@ -105,6 +111,37 @@ class ShippedModelTest {
       double acc = lenet.accuracy(real.images(), real.labels());
       System.out.printf("fashion LeNet on the 300 fixture digits: %.3f%n", acc);
       assertTrue(acc < 0.5, "a clothing classifier should not read digits: " + acc);
+    }
+  }
+
+  /**
+   * The shipped class-conditional model draws a class-row grid with its recommended sampling
+   * (sampling.json: no sampler flag given) whose rows the shipped LeNet reads as the digits
+   * asked for: 2 samples per class, at least 17 of the 20 right (the model's measured class
+   * accuracy is in models/README.md; a model that ignored the label would get about 2).
+   */
+  @Test
+  void shippedConditionalModelDrawsTheDigitsAskedFor() throws Exception {
+    RecommendedSampling rec = RecommendedSampling.readIfPresent(CONDITIONAL);
+    assertTrue(rec != null && rec.sampler != null && rec.guidance != null,
+        CONDITIONAL + " records its recommended sampler and guidance");
+    Path npy = tmp.resolve("rows.npy");
+    Object[] r = CliRunner.run("sample", "--model", CONDITIONAL.toString(), "--class", "all",
+        "--grid", "10x2", "--seed", "5", "--device", "cpu", "--out",
+        tmp.resolve("rows.png").toString(), "--npy", npy.toString());
+    assertEquals(0, r[0], (String) r[2]);
+    try (NDManager m = TestEngine.manager(3);
+        Classifier lenet = Classifier.load(CLASSIFIER, m)) {
+      NDArray x = NpyReader.read(npy, m);
+      assertEquals(new Shape(20, 1, 28, 28), x.getShape());
+      long[] read = lenet.featuresAndClasses(x, m).get(1).toLongArray();
+      int right = 0;
+      for (int i = 0; i < read.length; i++) {
+        right += read[i] == i / 2 ? 1 : 0; // --grid 10x2: row k is class k
+      }
+      System.out.println("classes LeNet reads in the 10x2 class-row grid: "
+          + java.util.Arrays.toString(read) + ", " + right + " of 20 as asked");
+      assertTrue(right >= 17, right + " of 20 read as the class asked for");
     }
   }
 }

@@ -52,6 +52,24 @@ class ProcessCliTest {
   }
 
   /**
+   * The recipe flags {@code --time logit-normal} and {@code --loss-weight min-snr} on rectified
+   * flow: the config records them and the samples are as near the floor as the plain run's.
+   */
+  @Test
+  void logitNormalTimesAndMinSnrTrain() throws Exception {
+    Path run = tmp.resolve("rf-ln-snr");
+    Object[] t = CliTest.run("train", "--data", "gmm8", "--process", "rectified-flow",
+        "--time", "logit-normal", "--time-std", "1.2", "--loss-weight", "min-snr",
+        "--steps", "" + STEPS, "--seed", "2", "--device", "cpu", "--out", run.toString());
+    assertEquals(0, t[0], (String) t[2]);
+    TrainConfig c = TrainConfig.read(run.resolve("config.json"));
+    assertEquals("logit-normal", c.timeSampling);
+    assertEquals(1.2, c.timeStd);
+    assertEquals("min-snr", c.lossWeight);
+    assertNearGmm8(run, tmp, new String[][] {{"heun", "20"}}, 2.0);
+  }
+
+  /**
    * Samples of a gmm8 run by the ODE with each {solver, steps} (steps "" for rk45's default
    * tolerances): sliced W1 to fresh data below {@code bound} times the data-vs-data floor, and
    * every mode holding at least a third of its share.
@@ -111,6 +129,16 @@ class ProcessCliTest {
         "--process");
     assertOneLineError(CliTest.run("train", "--schedule", "nope", "--out", out.toString()),
         "--process");
+    assertOneLineError(CliTest.run("train", "--time", "lognormal", "--out", out.toString()),
+        "--time");
+    assertOneLineError(CliTest.run("train", "--time-std", "2", "--out", out.toString()),
+        "--time logit-normal");
+    assertOneLineError(CliTest.run("train", "--time", "logit-normal", "--time-std", "0",
+        "--out", out.toString()), "--time-std");
+    assertOneLineError(CliTest.run("train", "--loss-weight", "snr", "--out", out.toString()),
+        "--loss-weight");
+    assertOneLineError(CliTest.run("train", "--min-snr-gamma", "3", "--out", out.toString()),
+        "--loss-weight min-snr");
     assertFalse(Files.exists(out), "nothing may be written");
   }
 

@@ -44,6 +44,8 @@ import dev.scoreflow.schedule.VpLinear;
 import dev.scoreflow.spec.TrainConfig;
 import dev.scoreflow.train.Adam;
 import dev.scoreflow.train.DiffusionObjective;
+import dev.scoreflow.train.LossWeighting;
+import dev.scoreflow.train.TimeDistribution;
 import dev.scoreflow.train.Ema;
 import dev.scoreflow.train.FlatParameters;
 import dev.scoreflow.train.LabelDropout;
@@ -90,6 +92,14 @@ class NoHostUploadTest {
         64, true);
     assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new TanhKernel(10), Prediction.EDM, 0,
         64, true);
+    // Logit-normal times and Min-SNR weights, for every prediction's gain.
+    for (Prediction pr : Prediction.values()) {
+      NoiseProcess p = pr == Prediction.VELOCITY ? new RectifiedFlow() : new VpCosine();
+      assertTrainingStepClean(new ToyMlp(constants(), 32, 2), new DiffusionObjective(p, pr,
+          new TimeDistribution.LogitNormal(1e-3, -0.4, 1.2), new LossWeighting.MinSnr(5),
+          LabelDropout.NONE, false, 1.3), 64, p.name() + ", " + pr.id()
+          + ", logit-normal times, min-snr");
+    }
   }
 
   @Test
@@ -261,6 +271,13 @@ class NoHostUploadTest {
 
   private static void assertTrainingStepClean(EpsNetwork net, NoiseProcess process,
       Prediction prediction, int discreteSteps, int batch, boolean stableTarget) {
+    assertTrainingStepClean(net, new DiffusionObjective(process, prediction, 1e-3, discreteSteps,
+        LabelDropout.NONE, stableTarget, 1.3), batch, process.name() + ", " + prediction.id()
+        + (stableTarget ? ", stable targets" : ""));
+  }
+
+  private static void assertTrainingStepClean(EpsNetwork net, DiffusionObjective objective,
+      int batch, String what) {
     try (NDManager m = TestEngine.manager(4)) {
       Engine engine = ScoreflowEngine.engine();
       FlatParameters flat;
@@ -269,9 +286,7 @@ class NoHostUploadTest {
       }
       Adam adam = new Adam(flat.views(), m, 0.01);
       Ema ema = new Ema(flat.views(), m, 0.99, true);
-      OptimizerStep step = new OptimizerStep(net, flat,
-          new DiffusionObjective(process, prediction, 1e-3, discreteSteps, LabelDropout.NONE,
-              stableTarget, 1.3), adam, 1.0, ema);
+      OptimizerStep step = new OptimizerStep(net, flat, objective, adam, 1.0, ema);
       Shape shape = new Shape(batch).addAll(net.dataShape());
       NDArray x0 = m.randomNormal(shape);
       NDArray lossSum = m.zeros(new Shape());
@@ -280,8 +295,7 @@ class NoHostUploadTest {
       }
       List<HostUploads.Upload> seen = HostUploads.during(
           () -> lossSum.addi(step.apply(engine, x0, 1e-3)));
-      assertNone(seen, net.architecture() + " training step on " + process.name() + ", "
-          + prediction.id() + (stableTarget ? ", stable targets" : ""));
+      assertNone(seen, net.architecture() + " training step on " + what);
       assertTrue(Float.isFinite(lossSum.getFloat()));
     }
   }
