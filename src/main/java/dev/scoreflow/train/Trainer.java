@@ -365,7 +365,8 @@ public final class Trainer implements AutoCloseable {
         }
         if (config.sampleEvery > 0 && step % config.sampleEvery == 0 && isImages()) {
           Path grid = SamplePreview.write(run.samples(), step, net, ema.weights(), process,
-              objective.prediction(), config.dataScaleOrDefault(), config.tMin, manager);
+              objective.prediction(), config.dataScaleOrDefault(), config.tMin,
+              config.classNames == null ? List.of() : config.classNames, manager);
           LOG.debug("Sample grid: {}", grid);
         }
         if (config.checkpointEvery > 0 && step % config.checkpointEvery == 0) {

@@ -51,4 +51,25 @@ class ImageTrainingTest {
     assertEquals(8 * 28 * 3 + 7 * ImageGrid.BORDER, img.getWidth());
     assertEquals(8 * 28 * 3 + 7 * ImageGrid.BORDER, img.getHeight());
   }
+
+  /** A class-conditional run's preview has one row per class: ten rows of eight digits. */
+  @Test
+  void conditionalPreviewHasOneRowPerClass() throws Exception {
+    TrainConfig c = TrainConfig.defaultsFor("idx:" + fixture());
+    c.steps = 20;
+    c.batch = 32;
+    c.lr = 1e-3;
+    c.warmup = 5;
+    c.checkpointEvery = 0;
+    c.sampleEvery = 20;
+    c.seed = 4;
+    c.classConditional = true;
+    RunFolder run = new RunFolder(tmp.resolve("cond"));
+    try (Trainer t = Trainer.start(c, run, TestEngine.device())) {
+      t.run(TrainingListener.NONE, () -> false);
+    }
+    BufferedImage img = ImageIO.read(run.samples().resolve("step-000020.png").toFile());
+    assertEquals(10 * 28 * 3 + 9 * ImageGrid.BORDER, img.getHeight(), "ten class rows");
+    assertTrue(img.getWidth() >= 8 * 28 * 3 + 7 * ImageGrid.BORDER, "eight columns");
+  }
 }
