@@ -7,6 +7,10 @@
 #
 #   scripts/guidance-sweep.sh --run DIR|--model DIR [GUIDANCE ...]   (default 1 1.25 1.5 2 3)
 #
+# A GUIDANCE of the form S@LO,HI guides only at the noise levels sigma in (LO, HI]
+# (--guidance-interval; HI may be inf): its steps are the most whose NFE, found by drawing one
+# sample per try, stays within the budget.
+#
 # Environment: N (samples, default 1000 = 100 per class), SEED (eval seed, default 11),
 # NFE (network evaluations per sample, default 20), SAMPLER (default "ode --solver heun": Heun
 # takes 2 evaluations per step), OUT (JSON lines, default: none kept).
@@ -35,17 +39,44 @@ case "$sampler" in
 esac
 out="${OUT:-$(mktemp)}"
 
-for g in "${scales[@]}"; do
-  calls=$(python3 -c "print(1 if float('$g') == 1 else 2)")
-  steps=$(( nfe / (per_step * calls) ))
+# NFE per sample of one setting, read off a one-sample `sample` run.
+nfe_of() {
+  # shellcheck disable=SC2086
+  "$sf" sample "$source_flag" "$source_dir" --class 0 --n 1 --seed "$seed" --sampler $sampler \
+    --steps "$1" --guidance "$2" "${@:3}" --out "$tmpdir/probe.png" 2>/dev/null \
+    | sed -n 's/.* NFE \([0-9.]*\).*/\1/p'
+}
+tmpdir="$(mktemp -d)"
+trap 'rm -rf "$tmpdir"' EXIT
+
+for spec in "${scales[@]}"; do
+  g="${spec%%@*}"
+  interval=()
+  if [ "$spec" != "$g" ]; then
+    interval=(--guidance-interval "${spec#*@}")
+    # Unguided steps cost 1 call: start from that many and shrink until the budget holds.
+    steps=$(( nfe / per_step ))
+    while [ "$steps" -ge 1 ]; do
+      got="$(nfe_of "$steps" "$g" "${interval[@]}")"
+      if [ -z "$got" ]; then
+        echo "guidance-sweep: could not sample $spec with $sampler" >&2
+        exit 1
+      fi
+      python3 -c "import sys; sys.exit(0 if float('$got') <= $nfe else 1)" && break
+      steps=$(( steps - 1 ))
+    done
+  else
+    calls=$(python3 -c "print(1 if float('$g') == 1 else 2)")
+    steps=$(( nfe / (per_step * calls) ))
+  fi
   if [ "$steps" -lt 1 ]; then
-    echo "guidance-sweep: NFE $nfe is too few for $sampler at guidance $g" >&2
+    echo "guidance-sweep: NFE $nfe is too few for $sampler at guidance $spec" >&2
     exit 1
   fi
-  echo "guidance-sweep: guidance $g, $sampler, $steps steps, n=$n" >&2
+  echo "guidance-sweep: guidance $spec, $sampler, $steps steps, n=$n" >&2
   # shellcheck disable=SC2086
   "$sf" eval "$source_flag" "$source_dir" --n "$n" --seed "$seed" --json --sampler $sampler \
-    --steps "$steps" --guidance "$g" 2>/dev/null | tail -1 >> "$out"
+    --steps "$steps" --guidance "$g" "${interval[@]}" 2>/dev/null | tail -1 >> "$out"
 done
 
 python3 - "$out" "$source_dir" "$n" <<'PY'
@@ -54,10 +85,12 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip().startswith("{")]
 print(f"{sys.argv[2]}: n = {sys.argv[3]} class-balanced samples; "
       "FID-LeNet over its floor; class accuracy by LeNet.")
 print()
-print("| guidance | sampler | NFE | FID-LeNet | floor | FID / floor | class accuracy |")
-print("|---|---|---|---|---|---|---|")
+print("| guidance | interval (sigma) | sampler | NFE | FID-LeNet | floor | FID / floor | class accuracy |")
+print("|---|---|---|---|---|---|---|---|")
 for r in rows:
-    print(f"| {r['guidance']:g} | {r['sampler']} | {r['nfe']:.0f} | {r['fidLenet']:.2f} "
+    lo_hi = r.get("guidanceInterval")
+    where = f"({lo_hi[0]:g}, {lo_hi[1]:g}]" if lo_hi else "all"
+    print(f"| {r['guidance']:g} | {where} | {r['sampler']} | {r['nfe']:.1f} | {r['fidLenet']:.2f} "
           f"| {r['fidLenetFloor']:.2f} | {r['fidLenet'] / r['fidLenetFloor']:.2f}x "
           f"| {r.get('classAccuracy', float('nan')):.3f} |")
 PY

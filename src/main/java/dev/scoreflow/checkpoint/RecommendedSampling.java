@@ -3,6 +3,7 @@ package dev.scoreflow.checkpoint;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import dev.scoreflow.sample.Guidance;
 import dev.scoreflow.sample.Samplers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,20 +18,33 @@ import java.nio.file.Path;
  */
 public final class RecommendedSampling {
   public static final String FILE = "sampling.json";
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+  // An interval's open upper end is written as Infinity, which Gson reads back.
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+      .serializeSpecialFloatingPointValues().create();
 
   /** A name of {@link Samplers#NAMES}. */
   public String sampler;
   public Integer steps;
   /** Classifier-free guidance scale S >= 0 (docs/theory.md, "Class conditioning and guidance"). */
   public Double guidance;
+  /**
+   * The guidance interval [LO, HI] of noise levels sigma (docs/theory.md, "Class conditioning
+   * and guidance"); null: guidance at every level.
+   */
+  public double[] guidanceInterval;
 
   public RecommendedSampling() {}
 
   public RecommendedSampling(String sampler, Integer steps, Double guidance) {
+    this(sampler, steps, guidance, null);
+  }
+
+  public RecommendedSampling(String sampler, Integer steps, Double guidance,
+      double[] guidanceInterval) {
     this.sampler = sampler;
     this.steps = steps;
     this.guidance = guidance;
+    this.guidanceInterval = guidanceInterval;
     check("");
   }
 
@@ -49,7 +63,7 @@ public final class RecommendedSampling {
     }
     if (r == null) {
       throw new CheckpointException(file + ": empty; expected {\"sampler\": ..., \"steps\": ...,"
-          + " \"guidance\": ...}");
+          + " \"guidance\": ..., \"guidanceInterval\": [LO, HI]}");
     }
     try {
       r.check(file + ": ");
@@ -76,12 +90,21 @@ public final class RecommendedSampling {
       throw new IllegalArgumentException(where + "--guidance must be a number >= 0, got "
           + guidance);
     }
+    if (guidanceInterval != null) {
+      if (guidanceInterval.length != 2) {
+        throw new IllegalArgumentException(where + "guidanceInterval: expected [LO, HI], got "
+            + guidanceInterval.length + " numbers");
+      }
+      new Guidance(1, guidanceInterval[0], guidanceInterval[1]); // checks LO < HI
+    }
   }
 
   @Override
   public String toString() {
     return (sampler != null ? sampler : "(default sampler)")
         + (steps != null ? ", " + steps + " steps" : "")
-        + (guidance != null ? ", guidance " + guidance : "");
+        + (guidance != null ? ", guidance " + guidance : "")
+        + (guidanceInterval != null ? " for sigma in (" + guidanceInterval[0] + ", "
+            + guidanceInterval[1] + "]" : "");
   }
 }

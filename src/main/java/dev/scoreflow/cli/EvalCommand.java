@@ -3,7 +3,7 @@ package dev.scoreflow.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import dev.scoreflow.checkpoint.LoadedModel;
 import dev.scoreflow.classifier.Classifier;
 import dev.scoreflow.data.ImageSource;
@@ -18,8 +18,8 @@ import dev.scoreflow.eval.OdeLikelihood.Divergence;
 import dev.scoreflow.eval.PointEvaluation;
 import dev.scoreflow.eval.SampleSource;
 import dev.scoreflow.job.SamplingJob;
-import dev.scoreflow.model.GuidedPredictor;
 import dev.scoreflow.sample.ChunkedSampling;
+import dev.scoreflow.sample.Guidance;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.spec.TrainConfig;
 import java.io.IOException;
@@ -119,10 +119,10 @@ final class EvalCommand implements Callable<Integer> {
       description = "div eps for --nll: exact (2-D default) or Hutchinson's estimator with one probe per point (images: rademacher).")
   String divergence;
 
-  @Option(names = "--guidance", paramLabel = "S",
-      description = "Class-conditional image models: classifier-free guidance scale S >= 0 of the"
-          + " class-balanced samples (default: the model folder's recommendation, else 1).")
-  Double guidance;
+  @Mixin GuidanceOptions guidanceOptions;
+
+  /** The guidance of class-balanced samples, settled before the engine starts. */
+  private Guidance guidance;
 
   @Option(names = "--json", description = "Also print the results as one JSON line.")
   boolean json;
@@ -138,19 +138,13 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    // A model folder's recommended sampler for the flags not given.
-    if (source != null && source.model != null) {
-      dev.scoreflow.checkpoint.RecommendedSampling rec =
-          dev.scoreflow.checkpoint.RecommendedSampling.readIfPresent(source.model);
-      if (rec != null) {
-        samplerOptions.recommend(rec.sampler, rec.steps);
-        if (guidance == null && rec.guidance != null) {
-          guidance = rec.guidance;
-        }
-      }
+    // A model folder's recommended sampler and guidance for the flags not given.
+    dev.scoreflow.checkpoint.RecommendedSampling rec = source != null && source.model != null
+        ? dev.scoreflow.checkpoint.RecommendedSampling.readIfPresent(source.model) : null;
+    if (rec != null) {
+      samplerOptions.recommend(rec.sampler, rec.steps);
     }
-    require(guidance == null || (guidance >= 0 && Double.isFinite(guidance)),
-        "--guidance must be a number >= 0, got " + guidance);
+    guidance = guidanceOptions.resolve(rec); // checks the flags
     Sampler sampler = samplerOptions.create(); // checks flags before the engine starts
     require(n == null || n >= 2, "--n must be at least 2, got " + n);
     require(sampleBatch >= 1, "--chunk must be at least 1, got " + sampleBatch);
@@ -184,7 +178,8 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      out().println(new Gson().toJson(results));
+      out().println(new GsonBuilder().serializeSpecialFloatingPointValues().create()
+          .toJson(results));
     }
     return 0;
   }
@@ -248,14 +243,13 @@ final class EvalCommand implements Callable<Integer> {
       @Override
       public Drawn draw(int count, int[] classes, NDManager m) throws IOException {
         ChunkedSampling.Plan plan = ChunkedSampling.Plan.whole(count, sampleBatch);
-        double scale = guidance != null ? guidance : 1.0;
         // Sample i asks for classes[i]: it depends on i alone, as in `sample --class`.
         SamplingJob job = classes == null
             ? new SamplingJob(model.denoiser(), model.network().dataShape())
-            : new SamplingJob(model.denoiser(), (cm, first, size) -> new GuidedPredictor(
+            : new SamplingJob(model.denoiser(), (cm, first, size) -> guidance.predictor(
                 model.conditional(), cm.create(java.util.Arrays.copyOfRange(classes,
-                    (int) first, (int) first + size), new Shape(size)), scale),
-                GuidedPredictor.evaluationsPerCall(scale), model.network().dataShape());
+                    (int) first, (int) first + size), new Shape(size)), model.process()),
+                guidance.evaluationsAt(model.process()), model.network().dataShape());
         try (SamplingProgress progress = new SamplingProgress("eval: sampling", plan,
             samplerOptions.plannedSteps(), model.process().tMax(), tEnd)) {
           SamplingJob.Result r = job.run(sampler, tEnd, seed, plan,
@@ -341,8 +335,11 @@ final class EvalCommand implements Callable<Integer> {
           ? ImageEvaluation.balancedClasses(count, model.numClasses()) : null;
       if (classes != null) {
         out().printf(Locale.ROOT, "conditional %d classes in equal blocks, guidance %s%n",
-            model.numClasses(), guidance != null ? guidance : 1.0);
-        results.put("guidance", guidance != null ? guidance : 1.0);
+            model.numClasses(), guidance.describe());
+        results.put("guidance", guidance.scale());
+        if (guidance.limited()) {
+          results.put("guidanceInterval", List.of(guidance.sigmaMin(), guidance.sigmaMax()));
+        }
       }
       ImageReport r = ev.evaluate(samples, count, classes, seed, m);
       printImages(r, results);

@@ -39,21 +39,20 @@ final class ExportCommand implements Callable<Integer> {
       + " recommendation, else 50; 1000 for ddpm).")
   Integer steps;
 
-  @Option(names = "--guidance", paramLabel = "S", description = "Class-conditional models:"
-      + " recommended guidance scale S >= 0 (default: the source model's recommendation, else 1).")
-  String guidance;
+  /** The recommended guidance and its interval, written to sampling.json. */
+  @Mixin GuidanceOptions guidance;
 
   @Mixin GlobalOptions global;
 
   @Override
   public Integer call() throws Exception {
     WeightsFormat f = WeightsFormat.byFlag(format); // checks the flag before the engine starts
-    Double scale = guidance == null ? null : SampleCommand.parseGuidance(guidance);
-    RecommendedSampling given = new RecommendedSampling(sampler, steps, scale); // checks them
+    RecommendedSampling given = new RecommendedSampling(sampler, steps, guidance.scaleFlag(),
+        guidance.intervalFlag()); // checks them
     try (NDManager m = NDManager.newBaseManager(global.start());
         LoadedModel model = source.load(m, true)) {
-      if (scale != null && model.numClasses() == 0) {
-        throw new IllegalArgumentException("--guidance: " + source.path() + " is not"
+      if (guidance.given() && model.numClasses() == 0) {
+        throw new IllegalArgumentException(guidance.givenFlag() + ": " + source.path() + " is not"
             + " class-conditional (train with --class-conditional)");
       }
       RecommendedSampling rec = recommendation(given, model.recommended(), model.numClasses() > 0);
@@ -82,6 +81,8 @@ final class ExportCommand implements Callable<Integer> {
         : SamplerOptions.defaultSteps(name);
     Double s = !conditional ? null : given.guidance != null ? given.guidance
         : from.guidance != null ? from.guidance : 1.0;
-    return new RecommendedSampling(name, n, s);
+    double[] interval = !conditional ? null : given.guidanceInterval != null
+        ? given.guidanceInterval : from.guidanceInterval;
+    return new RecommendedSampling(name, n, s, interval);
   }
 }

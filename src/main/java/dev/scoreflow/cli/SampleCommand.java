@@ -11,11 +11,11 @@ import dev.scoreflow.data.ToyData;
 import dev.scoreflow.tensor.HostCopy;
 import dev.scoreflow.job.SamplingJob;
 import dev.scoreflow.model.CountingPredictor;
-import dev.scoreflow.model.GuidedPredictor;
 import dev.scoreflow.plot.ImageGrid;
 import dev.scoreflow.plot.ScatterPlot;
 import dev.scoreflow.sample.ChunkedSampling;
 import dev.scoreflow.sample.ClassLabels;
+import dev.scoreflow.sample.Guidance;
 import dev.scoreflow.sample.ImageTrajectory;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.StepObserver;
@@ -101,11 +101,7 @@ final class SampleCommand implements Callable<Integer> {
           + " class. Without it a conditional model samples unconditionally.")
   String classes;
 
-  @Option(names = "--guidance", paramLabel = "S",
-      description = "Classifier-free guidance scale S >= 0 with --class: eps_u + S (eps_c - eps_u);"
-          + " 1 is the conditional model, 0 the unconditional one (default: the model folder's"
-          + " recommendation, else 1).")
-  String guidance;
+  @Mixin GuidanceOptions guidanceOptions;
 
   @Mixin GlobalOptions global;
 
@@ -121,7 +117,7 @@ final class SampleCommand implements Callable<Integer> {
     }
     Sampler s = samplerOptions.create();
     ImageGrid.Grid askedLayout = grid != null ? ImageGrid.parseGrid(grid) : null;
-    Double scaleFlag = guidance != null ? parseGuidance(guidance) : null;
+    guidanceOptions.check();
     if (scaleOption != null) {
       ImageGrid.checkScale(scaleOption);
     }
@@ -148,13 +144,13 @@ final class SampleCommand implements Callable<Integer> {
       boolean isImages = model.network().dataShape().dimension() == 3;
       int[] asked = classes == null ? null : parseClasses(classes, cfg.classNames,
           model.numClasses(), source.path());
-      if (asked == null && scaleFlag != null) {
-        throw new IllegalArgumentException("--guidance: " + (model.numClasses() == 0
+      if (asked == null && guidanceOptions.given()) {
+        throw new IllegalArgumentException(guidanceOptions.givenFlag() + ": "
+            + (model.numClasses() == 0
             ? source.path() + " is not class-conditional (train with --class-conditional)"
             : "give --class too (the classes to guide towards)"));
       }
-      double scale = scaleFlag != null ? scaleFlag
-          : rec != null && rec.guidance != null ? rec.guidance : 1.0;
+      Guidance guidance = guidanceOptions.resolve(rec);
       // Several classes: one grid row of 8 each unless --grid says otherwise.
       ImageGrid.Grid layout = askedLayout != null ? askedLayout
           : asked != null && asked.length > 1 ? new ImageGrid.Grid(asked.length, 8)
@@ -193,13 +189,13 @@ final class SampleCommand implements Callable<Integer> {
       Paths paths = trajectory != null && !isImages ? new Paths(tracked) : null;
       ImageTrajectory imageTrajectory = trajectory != null && isImages
           ? new ImageTrajectory(labels == null ? model.denoiser()
-              : model.denoiser().withNetwork(new GuidedPredictor(model.conditional(),
-                  labels.labels(manager, plan.first(plan.from()), tracked), scale)),
+              : model.denoiser().withNetwork(guidance.predictor(model.conditional(),
+                  labels.labels(manager, plan.first(plan.from()), tracked), model.process())),
               manager, tracked, Math.max(1, samplerOptions.plannedSteps()), 10)
           : null;
       SamplingJob job = labels == null
           ? new SamplingJob(model.denoiser(), model.network().dataShape())
-          : SamplingJob.guided(model.conditional(), labels, scale, model.denoiser(),
+          : SamplingJob.guided(model.conditional(), labels, guidance, model.denoiser(),
               model.network().dataShape());
       SamplingJob.Result r;
       try (SamplingProgress progress = new SamplingProgress("sample", plan,
@@ -238,7 +234,7 @@ final class SampleCommand implements Callable<Integer> {
       String nfe = r.nfe() == Math.rint(r.nfe()) ? Long.toString((long) r.nfe())
           : String.format(Locale.ROOT, "%.1f", r.nfe());
       String conditioning = labels == null ? "" : String.format(Locale.ROOT,
-          "class %s, guidance %s", describeClasses(asked, cfg.classNames), number(scale));
+          "class %s, guidance %s", describeClasses(asked, cfg.classNames), guidance.describe());
       String title = String.format(Locale.ROOT, "%s: %s, NFE %s%s", cfg.data, s.describe(), nfe,
           conditioning.isEmpty() ? "" : ", " + conditioning);
       String shows = "";
@@ -278,10 +274,11 @@ final class SampleCommand implements Callable<Integer> {
       String range = chunks != null ? String.format(Locale.ROOT, " (chunks %d:%d of %d)",
           plan.from(), plan.to(), ChunkedSampling.Plan.chunks(plan.n(), plan.chunk())) : "";
       String guided = labels == null ? "" : String.format(Locale.ROOT, "  class %s guidance %s",
-          describeClasses(asked, cfg.classNames), number(scale));
+          describeClasses(asked, cfg.classNames), guidance.describe());
       // Honest NFE: a call that batches both halves of guidance is two network evaluations.
-      String nfeNote = r.evaluationsPerCall() == 2
-          ? " (2 per call: the conditional and unconditional halves in one batched forward)" : "";
+      String nfeNote = r.nfe() > r.calls() ? String.format(Locale.ROOT, " (%s calls; a guided"
+          + " call is 2: the conditional and unconditional halves in one batched forward)",
+          number(r.calls())) : "";
       spec.commandLine().getOut().printf(Locale.ROOT, "sampler %s%s  n %d%s  NFE %s%s  wall %.2f s  -> %s%s%s%s%s%n",
           s.describe(), guided, r.count(), range, nfe, nfeNote, r.wallSeconds(), out, shows,
           npy != null ? ", " + npy : "", images != null ? ", " + images + "/" : "",
@@ -319,20 +316,6 @@ final class SampleCommand implements Callable<Integer> {
       }
     }
     return out;
-  }
-
-  /** {@code --guidance S}: a finite number >= 0. */
-  static double parseGuidance(String text) {
-    double v;
-    try {
-      v = Double.parseDouble(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--guidance expects a number >= 0, got '" + text + "'");
-    }
-    if (!(v >= 0) || Double.isInfinite(v)) {
-      throw new IllegalArgumentException("--guidance expects a number >= 0, got '" + text + "'");
-    }
-    return v;
   }
 
   /**

@@ -38,18 +38,18 @@ final class SamplingProgress implements SamplingJob.Monitor, AutoCloseable {
   public StepObserver observer(int chunk, CountingPredictor calls) {
     int size = plan.size(chunk);
     int[] steps = {0};
-    long callsBefore = calls.calls();
+    long evaluationsAtStart = calls.evaluations();
     return (t, x) -> {
       steps[0]++;
       double frac = plannedSteps > 0 ? Math.min(1, steps[0] / (double) plannedSteps)
           : Math.min(1, Math.max(0, (tMax - t) / (tMax - tMin)));
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       // NFE/s counts one network evaluation per sample: comparable across chunk sizes.
-      double evals = evaluationsBefore + (double) (calls.calls() - callsBefore) * size;
+      double evals = evaluationsBefore + (double) (calls.evaluations() - evaluationsAtStart) * size;
       progress.update(before + frac * size, String.format(Locale.ROOT,
           "chunk %d/%d, %.0f NFE/s", chunk - plan.from() + 1, plan.to() - plan.from(),
           seconds > 0 ? evals / seconds : 0));
-      lastChunkEvaluations = (calls.calls() - callsBefore) * size;
+      lastChunkEvaluations = (calls.evaluations() - evaluationsAtStart) * size;
     };
   }
 

@@ -9,16 +9,17 @@ import ai.djl.ndarray.types.Shape;
 import dev.scoreflow.io.Npy;
 import dev.scoreflow.model.ConditionalPredictor;
 import dev.scoreflow.model.CountingPredictor;
-import dev.scoreflow.model.GuidedPredictor;
 import dev.scoreflow.model.NoisePredictor;
 import dev.scoreflow.plot.ImageGrid;
 import dev.scoreflow.sample.ChunkedSampling;
 import dev.scoreflow.sample.ClassLabels;
 import dev.scoreflow.sample.Denoiser;
+import dev.scoreflow.sample.Guidance;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.StepObserver;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.DoubleToIntFunction;
 
 /**
  * One sampling run as {@code sample}, {@code eval} and the Spark job make it: the chunks of a
@@ -40,18 +41,12 @@ public final class SamplingJob {
    * @param nfe network evaluations per sample (per chunk, averaged over the chunks); a guided
    *     call that batches the conditional and unconditional halves counts as two
    * @param wallSeconds time spent sampling and writing
-   * @param evaluationsPerCall network evaluations per sample in one predictor call: 2 when each
-   *     call batches both halves of classifier-free guidance, else 1
+   * @param calls predictor calls (the sampler's evaluations) per sample, averaged likewise: below
+   *     nfe where calls batch both halves of classifier-free guidance
    */
-  public record Result(NDArray kept, long count, double nfe, double wallSeconds,
-      int evaluationsPerCall) {
+  public record Result(NDArray kept, long count, double nfe, double wallSeconds, double calls) {
     public Result(NDArray kept, long count, double nfe, double wallSeconds) {
-      this(kept, count, nfe, wallSeconds, 1);
-    }
-
-    /** Predictor calls (sampler steps' evaluations) per sample. */
-    public double calls() {
-      return nfe / evaluationsPerCall;
+      this(kept, count, nfe, wallSeconds, nfe);
     }
   }
 
@@ -73,45 +68,46 @@ public final class SamplingJob {
 
   private final Denoiser denoiser;
   private final ChunkedSampling.ChunkPredictor eps;
-  private final int evaluationsPerCall;
+  private final DoubleToIntFunction evaluationsAt;
   private final Shape dataShape;
   private final boolean images;
 
   /** {@code dataShape} is one sample's shape; samples are images when it has 3 axes. */
   public SamplingJob(Denoiser denoiser, Shape dataShape) {
-    this(denoiser, (m, first, size) -> denoiser.network(), 1, dataShape);
+    this(denoiser, (m, first, size) -> denoiser.network(), t -> 1, dataShape);
   }
 
   /**
    * A job whose network is made per chunk ({@link ChunkedSampling.ChunkPredictor}) and read
-   * through {@code denoiser}'s parameterisation; each call costs {@code evaluationsPerCall}
-   * network evaluations per sample.
+   * through {@code denoiser}'s parameterisation; a call at time t costs
+   * {@code evaluationsAt(t)} network evaluations per sample.
    */
-  public SamplingJob(Denoiser denoiser, ChunkedSampling.ChunkPredictor eps, int evaluationsPerCall,
-      Shape dataShape) {
+  public SamplingJob(Denoiser denoiser, ChunkedSampling.ChunkPredictor eps,
+      DoubleToIntFunction evaluationsAt, Shape dataShape) {
     this.denoiser = denoiser;
     this.eps = eps;
-    this.evaluationsPerCall = evaluationsPerCall;
+    this.evaluationsAt = evaluationsAt;
     this.dataShape = dataShape;
     this.images = dataShape.dimension() == 3;
   }
 
   /**
-   * Classifier-free guidance with scale S towards the classes {@code classes} assigns to each
-   * sample index (docs/theory.md, "Class conditioning and guidance").
+   * Classifier-free guidance towards the classes {@code classes} assigns to each sample index
+   * (docs/theory.md, "Class conditioning and guidance").
    */
-  public static SamplingJob guided(ConditionalPredictor model, ClassLabels classes, double scale,
-      Denoiser denoiser, Shape dataShape) {
-    return new SamplingJob(denoiser,
-        (m, first, size) -> new GuidedPredictor(model, classes.labels(m, first, size), scale),
-        GuidedPredictor.evaluationsPerCall(scale), dataShape);
+  public static SamplingJob guided(ConditionalPredictor model, ClassLabels classes,
+      Guidance guidance, Denoiser denoiser, Shape dataShape) {
+    return new SamplingJob(denoiser, (m, first, size) -> guidance.predictor(model,
+        classes.labels(m, first, size), denoiser.process()),
+        guidance.evaluationsAt(denoiser.process()), dataShape);
   }
 
   public Result run(Sampler sampler, double tMin, long seed, ChunkedSampling.Plan plan,
       Outputs outputs, NDManager manager, Monitor monitor) throws IOException {
     NoisePredictor[] chunkEps = new NoisePredictor[1];
     // One counter over the whole run, whichever chunk's predictor it passes calls to.
-    CountingPredictor counted = new CountingPredictor((x, t) -> chunkEps[0].predict(x, t));
+    CountingPredictor counted =
+        new CountingPredictor((x, t) -> chunkEps[0].predict(x, t), evaluationsAt);
     long[] npyShape = new Shape(plan.count()).addAll(dataShape).getShape();
     NDList kept = new NDList();
     long t0 = System.nanoTime();
@@ -159,7 +155,8 @@ public final class SamplingJob {
       keptAll.attach(manager);
       kept.close();
     }
-    double nfe = (double) counted.calls() * evaluationsPerCall / (plan.to() - plan.from());
-    return new Result(keptAll, plan.count(), nfe, wall, evaluationsPerCall);
+    int chunks = plan.to() - plan.from();
+    return new Result(keptAll, plan.count(), (double) counted.evaluations() / chunks, wall,
+        (double) counted.calls() / chunks);
   }
 }

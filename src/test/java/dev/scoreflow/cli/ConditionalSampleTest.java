@@ -74,6 +74,12 @@ class ConditionalSampleTest {
         "--guidance");
     CliTest.assertOneLineError(sample("--model", SampleOutputTest.GMM8, "--class", "0", "--out",
         out("x.png")), "--class");
+    for (String bad : new String[] {"2,0.5", "0.5", "a,b", "-1,2", "1,1"}) {
+      CliTest.assertOneLineError(sample("--model", m, "--class", "0", "--guidance", "2",
+          "--guidance-interval", bad, "--out", out("x.png")), "--guidance-interval");
+    }
+    CliTest.assertOneLineError(sample("--model", m, "--guidance-interval", "0.5,2", "--out",
+        out("x.png")), "--guidance-interval");
     assertFalse(Files.exists(tmp.resolve("x.png")));
   }
 
@@ -84,7 +90,7 @@ class ConditionalSampleTest {
     Path whole = tmp.resolve("whole.npy");
     String line = ok(sample(concat(common, "--npy", whole.toString(), "--out", out("w.png"))));
     assertTrue(line.contains("class 0=a,2=c guidance 2"), line);
-    assertTrue(line.contains("NFE 20 (2 per call"), line);
+    assertTrue(line.contains("NFE 20 (10 calls; a guided call is 2"), line);
     Path a = tmp.resolve("a.npy");
     Path b = tmp.resolve("b.npy");
     ok(sample(concat(common, "--chunks", "0:1", "--npy", a.toString(), "--out", out("a.png"))));
@@ -99,6 +105,20 @@ class ConditionalSampleTest {
     assertTrue(plain.contains("NFE 10 "), plain);
     assertFalse(java.util.Arrays.equals(Files.readAllBytes(whole),
         Files.readAllBytes(tmp.resolve("s1.npy"))));
+    // An interval guides some steps only: between 10 and 20 evaluations, other samples than
+    // both S = 1 and S = 2 everywhere; one wider than every noise level is plain guidance.
+    String part = ok(sample("--model", cond.toString(), "--class", "a,2", "--guidance", "2",
+        "--guidance-interval", "0.5,3", "--sampler", "ddim", "--steps", "10", "--n", "12",
+        "--chunk", "4", "--seed", "3", "--npy", out("part.npy"), "--out", out("part.png")));
+    assertTrue(part.contains("guidance 2 for sigma in (0.5, 3]"), part);
+    double nfe = Double.parseDouble(part.replaceAll("(?s).*NFE ([0-9.]+).*", "$1"));
+    assertTrue(nfe > 10 && nfe < 20, part);
+    byte[] partBytes = Files.readAllBytes(tmp.resolve("part.npy"));
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(whole), partBytes));
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(tmp.resolve("s1.npy")), partBytes));
+    ok(sample(concat(common, "--guidance-interval", "0,inf", "--npy", out("all.npy"), "--out",
+        out("all.png"))));
+    assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(tmp.resolve("all.npy")));
   }
 
   @Test
@@ -110,6 +130,7 @@ class ConditionalSampleTest {
     assertEquals("ode", r.sampler);
     assertEquals(7, r.steps);
     assertEquals(3.0, r.guidance);
+    assertEquals(null, r.guidanceInterval);
     String line = ok(sample("--model", rec.toString(), "--class", "1", "--n", "4", "--out",
         out("r.png")));
     assertTrue(line.contains("ode(solver=heun, steps=7") && line.contains("guidance 3"), line);
@@ -123,6 +144,19 @@ class ConditionalSampleTest {
     ok(CliTest.run("export", "--model", rec.toString(), "--out", again.toString(), "--device",
         "cpu"));
     assertEquals(3.0, RecommendedSampling.readIfPresent(again).guidance);
+    // An interval is recorded (an open upper end too) and used by sample.
+    Path interval = tmp.resolve("interval");
+    ok(CliTest.run("export", "--model", rec.toString(), "--out", interval.toString(),
+        "--guidance-interval", "0.5,inf", "--device", "cpu"));
+    RecommendedSampling ri = RecommendedSampling.readIfPresent(interval);
+    assertArrayEquals(new double[] {0.5, Double.POSITIVE_INFINITY}, ri.guidanceInterval);
+    assertEquals(3.0, ri.guidance);
+    line = ok(sample("--model", interval.toString(), "--class", "1", "--n", "4", "--out",
+        out("i.png")));
+    assertTrue(line.contains("guidance 3 for sigma in (0.5, inf]"), line);
+    CliTest.assertOneLineError(CliTest.run("export", "--model", SampleOutputTest.GMM8, "--out",
+        tmp.resolve("bad").toString(), "--guidance-interval", "1,2", "--device", "cpu"),
+        "--guidance-interval");
     line = ok(sample("--model", SampleOutputTest.GMM8, "--n", "4", "--out", out("g.png")));
     assertTrue(line.contains("ddim(steps=50"), line);
     CliTest.assertOneLineError(CliTest.run("export", "--model", SampleOutputTest.GMM8, "--out",

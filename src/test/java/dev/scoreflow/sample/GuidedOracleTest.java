@@ -2,6 +2,7 @@ package dev.scoreflow.sample;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -208,7 +209,7 @@ class GuidedOracleTest {
         }
         assertArrayEquals(want, got, 2e-5f, "S = " + s);
         assertEquals(List.of(s == 2.5 ? 14L : 7L), rows, "one call per step at S = " + s);
-        assertEquals(s == 2.5 ? 2 : 1, GuidedPredictor.evaluationsPerCall(s));
+        assertEquals(s == 2.5 ? 2 : 1, Guidance.everywhere(s).evaluationsAt(VP).applyAsInt(t));
       }
       // The conditional oracle's row k is component k's exact eps, b (x - a mu_k) / v_k.
       float[] x0 = HostCopy.floats(x);
@@ -222,6 +223,54 @@ class GuidedOracleTest {
               "row " + i);
         }
       }
+    }
+  }
+
+  /**
+   * A guidance interval (sigma_lo, sigma_hi] guides exactly at the noise levels inside it, with
+   * one batched call of both halves, and is the conditional model alone (one half) elsewhere.
+   */
+  @Test
+  void theIntervalGuidesOnlyItsNoiseLevels() {
+    try (NDManager run = m.newSubManager()) {
+      NDArray x = run.randomNormal(new Shape(5, 2));
+      NDArray labels = run.create(new int[] {0, 2, 4, 6, 7});
+      ConditionalPredictor exact = gmm8.conditional();
+      List<Long> rows = new ArrayList<>();
+      ConditionalPredictor counted = new ConditionalPredictor() {
+        @Override
+        public NDArray predict(NDArray xs, double t, NDArray y) {
+          rows.add(xs.getShape().get(0));
+          return exact.predict(xs, t, y);
+        }
+
+        @Override
+        public int numClasses() {
+          return exact.numClasses();
+        }
+      };
+      double s = 2.5;
+      Guidance interval = new Guidance(s, 0.5, 2);
+      assertTrue(interval.limited());
+      NoisePredictor guidedHere = interval.predictor(counted, labels, VP);
+      int inside = 0;
+      for (double t : new double[] {0.02, 0.1, 0.25, 0.4, 0.55, 0.8, 0.99}) {
+        double sigma = VP.b(t) / VP.a(t);
+        boolean on = sigma > 0.5 && sigma <= 2;
+        inside += on ? 1 : 0;
+        float[] cond = HostCopy.floats(exact.predict(x, t, labels));
+        float[] uncond = HostCopy.floats(gmm8.predict(x, t));
+        rows.clear();
+        float[] got = HostCopy.floats(guidedHere.predict(x, t));
+        for (int i = 0; i < got.length; i++) {
+          double want = on ? uncond[i] + s * (cond[i] - uncond[i]) : cond[i];
+          assertEquals(want, got[i], 2e-5, "t = " + t + " (sigma " + sigma + ")");
+        }
+        assertEquals(List.of(on ? 10L : 5L), rows, "t = " + t);
+        assertEquals(on ? 2 : 1, interval.evaluationsAt(VP).applyAsInt(t), "t = " + t);
+      }
+      assertTrue(inside > 0 && inside < 7, "the times must fall on both sides: " + inside);
+      assertFalse(Guidance.everywhere(s).limited());
     }
   }
 }
