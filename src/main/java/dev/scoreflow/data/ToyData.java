@@ -25,22 +25,24 @@ public enum ToyData {
     Draw draw(NDManager m, int n, boolean withLabels) {
       // Two interleaved half circles, the second shifted; Gaussian jitter 0.05 before scaling.
       NDArray u = m.randomUniform(0f, (float) Math.PI, new Shape(n));
-      NDArray isUpper = m.randomUniform(0f, 1f, new Shape(n)).lt(0.5f);
+      NDArray isUpper = Scalars.lt(m.randomUniform(0f, 1f, new Shape(n)), 0.5);
       NDArray upper = isUpper.toType(DataType.FLOAT32, false);
-      NDArray lower = upper.neg().add(1f);
-      NDArray x = u.cos().mul(upper).add(u.cos().neg().add(1f).mul(lower));
-      NDArray y = u.sin().mul(upper).add(u.sin().neg().add(0.5f).mul(lower));
-      NDArray pts = NDArrays.stack(new NDList(x.sub(0.5f), y.sub(0.25f)), 1);
-      pts = pts.add(m.randomNormal(0f, 0.05f, pts.getShape(), DataType.FLOAT32)).muli(2f);
+      NDArray lower = Scalars.rsub(1, upper);
+      NDArray x = u.cos().mul(upper).add(Scalars.rsub(1, u.cos()).mul(lower));
+      NDArray y = u.sin().mul(upper).add(Scalars.rsub(0.5, u.sin()).mul(lower));
+      NDArray pts = NDArrays.stack(new NDList(Scalars.sub(x, 0.5), Scalars.sub(y, 0.25)), 1);
+      pts = Scalars.muli(pts.add(m.randomNormal(0f, 0.05f, pts.getShape(), DataType.FLOAT32)), 2);
       return new Draw(pts, withLabels ? isUpper.logicalNot().toType(DataType.INT32, false) : null);
     }
   },
   SWISSROLL("swissroll", List.of()) {
     @Override
     Draw draw(NDManager m, int n, boolean withLabels) {
-      NDArray r = m.randomUniform(0f, 1f, new Shape(n)).mul(2f).add(1f).mul((float) (1.5 * Math.PI));
+      NDArray u = m.randomUniform(0f, 1f, new Shape(n));
+      NDArray r = Scalars.mul(Scalars.add(Scalars.mul(u, 2), 1), (float) (1.5 * Math.PI));
       NDArray pts = NDArrays.stack(new NDList(r.mul(r.cos()), r.mul(r.sin())), 1);
-      return new Draw(pts.add(m.randomNormal(0f, 0.5f, pts.getShape(), DataType.FLOAT32)).divi(4f), null);
+      return new Draw(
+          Scalars.divi(pts.add(m.randomNormal(0f, 0.5f, pts.getShape(), DataType.FLOAT32)), 4), null);
     }
   },
   CHECKERBOARD("checkerboard", List.of("square 0", "square 1", "square 2", "square 3",
@@ -51,9 +53,9 @@ public enum ToyData {
       NDArray x = m.randomUniform(-2f, 2f, new Shape(n));
       NDArray bandIndex = m.randomInteger(0, 2, new Shape(n), DataType.INT32);
       NDArray band = bandIndex.toType(DataType.FLOAT32, false);
-      NDArray y = m.randomUniform(0f, 1f, new Shape(n)).sub(band.mul(2f))
-          .add(x.floor().mod(2f));
-      NDArray pts = NDArrays.stack(new NDList(x, y), 1).muli(2f);
+      NDArray y = m.randomUniform(0f, 1f, new Shape(n)).sub(Scalars.mul(band, 2))
+          .add(Scalars.mod(x.floor(), 2));
+      NDArray pts = Scalars.muli(NDArrays.stack(new NDList(x, y), 1), 2);
       if (!withLabels) {
         return new Draw(pts, null);
       }
@@ -69,7 +71,7 @@ public enum ToyData {
       NDArray ringIndex = m.randomInteger(1, 5, new Shape(n), DataType.INT32);
       NDArray ring = ringIndex.toType(DataType.FLOAT32, false);
       NDArray angle = m.randomUniform(0f, (float) (2 * Math.PI), new Shape(n));
-      NDArray r = ring.mul(0.9f);
+      NDArray r = Scalars.mul(ring, 0.9f);
       NDArray pts = NDArrays.stack(new NDList(r.mul(angle.cos()), r.mul(angle.sin())), 1);
       pts = pts.add(m.randomNormal(0f, 0.08f, pts.getShape(), DataType.FLOAT32));
       return new Draw(pts, withLabels ? Scalars.sub(ringIndex, 1) : null);

@@ -93,8 +93,7 @@ public final class ToyMlp implements EpsNetwork {
     NDArray emb = Ops.sinusoidal(t, freqs);
     NDArray temb = Ops.linear(p, "temb.1", Ops.silu(Ops.linear(p, "temb.0", emb)));
     if (numClasses > 0) {
-      temb = temb.add(ClassEmbedding.rows(p.get(CLASS_EMBEDDING), labels != null ? labels
-          : ClassEmbedding.nullLabels(x.getManager(), x.getShape().get(0), numClasses)));
+      temb = ClassEmbedding.addTo(temb, p.get(CLASS_EMBEDDING), labels, x.getManager());
     }
     NDArray h = Ops.linear(p, "in", x).add(temb);
     for (int i = 0; i < 3; i++) {

@@ -4,10 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.Dropout;
 import dev.scoreflow.tensor.Scalars;
 import java.util.ArrayList;
@@ -153,7 +150,7 @@ public class UNet implements EpsNetwork {
     NDArray emb = Ops.sinusoidal(t, freqs);
     NDArray temb = Ops.linear(p, "temb.1", Ops.silu(Ops.linear(p, "temb.0", emb)));
     if (spec.numClasses > 0) {
-      temb = addClassEmbedding(p, temb, labels, x.getManager());
+      temb = ClassEmbedding.addTo(temb, p.get("class_emb.w"), labels, x.getManager());
     }
     // Every ResBlock projects SiLU(temb); compute it once.
     NDArray tact = Ops.silu(temb);
@@ -192,31 +189,6 @@ public class UNet implements EpsNetwork {
 
     h = Ops.silu(GroupNorm.apply(p, "out.norm", h, spec.groups));
     return Ops.conv2d(p, "out.conv", h, 1, 1);
-  }
-
-  /**
-   * temb + class_emb[label] per sample ([B, 4c]); the null row K for all when labels is null.
-   * The rows are gathered on the device by torch's embedding op (INT32 or INT64 labels), whose
-   * backward pass adds each sample's gradient into its row.
-   */
-  private static NDArray addClassEmbedding(ParameterStore p, NDArray temb, NDArray labels,
-      NDManager m) {
-    NDArray table = p.get("class_emb.w");
-    if (labels == null) {
-      long nullRow = table.getShape().get(0) - 1;
-      // A view of the parameter: never written in place, and moved off its long-lived manager.
-      NDArray row = table.get(new NDIndex().addSliceDim(nullRow, nullRow + 1)); // [1, 4c]
-      row.attach(m);
-      return Ops.plus(temb, row);
-    }
-    if (labels.getShape().dimension() != 1) {
-      throw new IllegalArgumentException("class labels must be one per sample, [B], got "
-          + labels.getShape());
-    }
-    NDArray rows = Embedding.embedding(labels, table, SparseFormat.DENSE).singletonOrThrow();
-    rows.attach(m);
-    // rows is fresh ([B, 4c]) while temb may be [1, 4c] (one time for the batch): add into rows.
-    return Ops.plus(rows, temb);
   }
 
   /**

@@ -121,4 +121,17 @@ public final class Scalars {
       return x.gt(c);
     }
   }
+
+  public static NDArray lt(NDArray x, double v) {
+    try (NDArray c = like(x, v)) {
+      return x.lt(c);
+    }
+  }
+
+  /** x mod v, with the sign of v (Python's %). */
+  public static NDArray mod(NDArray x, double v) {
+    try (NDArray c = like(x, v)) {
+      return x.mod(c);
+    }
+  }
 }

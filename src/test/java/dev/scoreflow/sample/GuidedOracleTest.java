@@ -185,18 +185,7 @@ class GuidedOracleTest {
       NDArray labels = run.create(new int[] {0, 1, 2, 3, 4, 5, 6});
       ConditionalPredictor exact = gmm8.conditional();
       List<Long> rows = new ArrayList<>();
-      ConditionalPredictor counted = new ConditionalPredictor() {
-        @Override
-        public NDArray predict(NDArray xs, double t, NDArray y) {
-          rows.add(xs.getShape().get(0));
-          return exact.predict(xs, t, y);
-        }
-
-        @Override
-        public int numClasses() {
-          return exact.numClasses();
-        }
-      };
+      ConditionalPredictor counted = recordingRows(exact, rows);
       double t = 0.4;
       float[] cond = HostCopy.floats(exact.predict(x, t, labels));
       float[] uncond = HostCopy.floats(gmm8.predict(x, t));
@@ -237,18 +226,7 @@ class GuidedOracleTest {
       NDArray labels = run.create(new int[] {0, 2, 4, 6, 7});
       ConditionalPredictor exact = gmm8.conditional();
       List<Long> rows = new ArrayList<>();
-      ConditionalPredictor counted = new ConditionalPredictor() {
-        @Override
-        public NDArray predict(NDArray xs, double t, NDArray y) {
-          rows.add(xs.getShape().get(0));
-          return exact.predict(xs, t, y);
-        }
-
-        @Override
-        public int numClasses() {
-          return exact.numClasses();
-        }
-      };
+      ConditionalPredictor counted = recordingRows(exact, rows);
       double s = 2.5;
       Guidance interval = new Guidance(s, 0.5, 2);
       assertTrue(interval.limited());
@@ -272,5 +250,21 @@ class GuidedOracleTest {
       assertTrue(inside > 0 && inside < 7, "the times must fall on both sides: " + inside);
       assertFalse(Guidance.everywhere(s).limited());
     }
+  }
+
+  /** {@code exact}, noting the batch rows of every call in {@code rows}. */
+  static ConditionalPredictor recordingRows(ConditionalPredictor exact, List<Long> rows) {
+    return new ConditionalPredictor() {
+      @Override
+      public NDArray predict(NDArray xs, double t, NDArray y) {
+        rows.add(xs.getShape().get(0));
+        return exact.predict(xs, t, y);
+      }
+
+      @Override
+      public int numClasses() {
+        return exact.numClasses();
+      }
+    };
   }
 }
