@@ -43,7 +43,7 @@ out="${OUT:-$(mktemp)}"
 nfe_of() {
   # shellcheck disable=SC2086
   "$sf" sample "$source_flag" "$source_dir" --class 0 --n 1 --seed "$seed" --sampler $sampler \
-    --steps "$1" --guidance "$2" "${@:3}" --out "$tmpdir/probe.png" 2>/dev/null \
+    --steps "$1" --guidance "$2" "${@:3}" --out "$tmpdir/probe.png" 2>"$tmpdir/probe.err" \
     | sed -n 's/.* NFE \([0-9.]*\).*/\1/p'
 }
 tmpdir="$(mktemp -d)"
@@ -57,9 +57,10 @@ for spec in "${scales[@]}"; do
     # Unguided steps cost 1 call: start from that many and shrink until the budget holds.
     steps=$(( nfe / per_step ))
     while [ "$steps" -ge 1 ]; do
-      got="$(nfe_of "$steps" "$g" "${interval[@]}")"
+      got="$(nfe_of "$steps" "$g" "${interval[@]}" || true)"
       if [ -z "$got" ]; then
-        echo "guidance-sweep: could not sample $spec with $sampler" >&2
+        echo "guidance-sweep: could not sample $spec with $sampler:" >&2
+        tail -3 "$tmpdir/probe.err" >&2
         exit 1
       fi
       python3 -c "import sys; sys.exit(0 if float('$got') <= $nfe else 1)" && break
@@ -75,8 +76,13 @@ for spec in "${scales[@]}"; do
   fi
   echo "guidance-sweep: guidance $spec, $sampler, $steps steps, n=$n" >&2
   # shellcheck disable=SC2086
-  "$sf" eval "$source_flag" "$source_dir" --n "$n" --seed "$seed" --json --sampler $sampler \
-    --steps "$steps" --guidance "$g" "${interval[@]}" 2>/dev/null | tail -1 >> "$out"
+  if ! "$sf" eval "$source_flag" "$source_dir" --n "$n" --seed "$seed" --json --sampler $sampler \
+      --steps "$steps" --guidance "$g" "${interval[@]}" > "$tmpdir/eval.txt" 2> "$tmpdir/eval.err"; then
+    echo "guidance-sweep: eval failed for guidance $spec with $sampler:" >&2
+    tail -3 "$tmpdir/eval.txt" "$tmpdir/eval.err" >&2
+    exit 1
+  fi
+  tail -1 "$tmpdir/eval.txt" >> "$out"
 done
 
 python3 - "$out" "$source_dir" "$n" <<'PY'
