@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.gson.GsonBuilder;
 import dev.scoreflow.checkpoint.LoadedModel;
+import dev.scoreflow.checkpoint.RecommendedSampling;
 import dev.scoreflow.classifier.Classifier;
 import dev.scoreflow.data.ImageSource;
 import dev.scoreflow.data.ToyData;
@@ -139,8 +140,8 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // A model folder's recommended sampler and guidance for the flags not given.
-    dev.scoreflow.checkpoint.RecommendedSampling rec = source != null && source.model != null
-        ? dev.scoreflow.checkpoint.RecommendedSampling.readIfPresent(source.model) : null;
+    RecommendedSampling rec = source != null && source.model != null
+        ? RecommendedSampling.readIfPresent(source.model) : null;
     if (rec != null) {
       samplerOptions.recommend(rec.sampler, rec.steps);
     }
