@@ -44,11 +44,7 @@ public final class SamplingJob {
    * @param calls predictor calls (the sampler's evaluations) per sample, averaged likewise: below
    *     nfe where calls batch both halves of classifier-free guidance
    */
-  public record Result(NDArray kept, long count, double nfe, double wallSeconds, double calls) {
-    public Result(NDArray kept, long count, double nfe, double wallSeconds) {
-      this(kept, count, nfe, wallSeconds, nfe);
-    }
-  }
+  public record Result(NDArray kept, long count, double nfe, double wallSeconds, double calls) {}
 
   /** Sees the run as it goes: each chunk's steps and its end. */
   public interface Monitor {
