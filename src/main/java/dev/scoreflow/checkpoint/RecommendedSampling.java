@@ -5,15 +5,18 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.scoreflow.sample.Guidance;
 import dev.scoreflow.sample.Samplers;
+import dev.scoreflow.sample.TimeGrid;
+import dev.scoreflow.sample.ode.OdeSolver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A model folder's recommended sampling settings, {@code sampling.json}: the sampler, its steps
- * and, for a class-conditional model, the guidance scale. {@code sample} and {@code eval} use
- * them for the flags not given; folders without the file keep the commands' own defaults.
+ * A model folder's recommended sampling settings, {@code sampling.json}: the sampler, its steps,
+ * solver and grid spacing and, for a class-conditional model, the guidance scale and interval.
+ * {@code sample} and {@code eval} use them for the flags not given; folders without the file
+ * keep the commands' own defaults.
  * Every field may be absent (null).
  */
 public final class RecommendedSampling {
@@ -25,6 +28,10 @@ public final class RecommendedSampling {
   /** A name of {@link Samplers#NAMES}. */
   public String sampler;
   public Integer steps;
+  /** The ode sampler's {@code --solver} (null for the other samplers). */
+  public String solver;
+  /** The time grid, a {@code --spacing} name ({@link TimeGrid.Spacing}). */
+  public String spacing;
   /** Classifier-free guidance scale S >= 0 (docs/theory.md, "Class conditioning and guidance"). */
   public Double guidance;
   /**
@@ -48,6 +55,14 @@ public final class RecommendedSampling {
     check("");
   }
 
+  /** Sets the ode solver and the grid spacing (either may be null) and checks them. */
+  public RecommendedSampling withGrid(String solver, String spacing) {
+    this.solver = solver;
+    this.spacing = spacing;
+    check("");
+    return this;
+  }
+
   /** The settings in {@code dir}/sampling.json, or null when the folder has none. */
   public static RecommendedSampling readIfPresent(Path dir) {
     Path file = dir.resolve(FILE);
@@ -63,7 +78,8 @@ public final class RecommendedSampling {
     }
     if (r == null) {
       throw new CheckpointException(file + ": empty; expected {\"sampler\": ..., \"steps\": ...,"
-          + " \"guidance\": ..., \"guidanceInterval\": [LO, HI]}");
+          + " \"solver\": ..., \"spacing\": ..., \"guidance\": ...,"
+          + " \"guidanceInterval\": [LO, HI]}");
     }
     try {
       r.check(file + ": ");
@@ -86,6 +102,13 @@ public final class RecommendedSampling {
     if (steps != null && steps < 1) {
       throw new IllegalArgumentException(where + "--steps must be at least 1, got " + steps);
     }
+    if (solver != null && !OdeSolver.NAMES.contains(solver)) {
+      throw new IllegalArgumentException(where + "--solver: expected one of " + OdeSolver.NAMES
+          + ", got '" + solver + "'");
+    }
+    if (spacing != null) {
+      TimeGrid.Spacing.parse(spacing); // one line naming --spacing
+    }
     if (guidance != null && !(guidance >= 0 && guidance < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException(where + "--guidance must be a number >= 0, got "
           + guidance);
@@ -102,7 +125,9 @@ public final class RecommendedSampling {
   @Override
   public String toString() {
     return (sampler != null ? sampler : "(default sampler)")
+        + (solver != null ? " " + solver : "")
         + (steps != null ? ", " + steps + " steps" : "")
+        + (spacing != null ? ", " + spacing + " spacing" : "")
         + (guidance != null ? ", guidance " + guidance : "")
         + (guidanceInterval != null ? " for sigma in (" + guidanceInterval[0] + ", "
             + guidanceInterval[1] + "]" : "");

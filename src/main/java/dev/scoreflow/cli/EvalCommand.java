@@ -143,7 +143,7 @@ final class EvalCommand implements Callable<Integer> {
     RecommendedSampling rec = source != null && source.model != null
         ? RecommendedSampling.readIfPresent(source.model) : null;
     if (rec != null) {
-      samplerOptions.recommend(rec.sampler, rec.steps);
+      samplerOptions.recommend(rec);
     }
     guidance = guidanceOptions.resolve(rec); // checks the flags
     Sampler sampler = samplerOptions.create(); // checks flags before the engine starts

@@ -39,6 +39,14 @@ final class ExportCommand implements Callable<Integer> {
       + " recommendation, else 50; 1000 for ddpm).")
   Integer steps;
 
+  @Option(names = "--solver", paramLabel = "euler|heun|rk4|rk45", description = "Recommended"
+      + " solver of --sampler ode (default: the source model's recommendation, else heun).")
+  String solver;
+
+  @Option(names = "--spacing", paramLabel = "uniform|quadratic|logsnr|karras", description =
+      "Recommended time grid (default: the source model's recommendation, else uniform).")
+  String spacing;
+
   /** The recommended guidance and its interval, written to sampling.json. */
   @Mixin GuidanceOptions guidance;
 
@@ -48,7 +56,7 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     WeightsFormat f = WeightsFormat.byFlag(format); // checks the flag before the engine starts
     RecommendedSampling given = new RecommendedSampling(sampler, steps, guidance.scaleFlag(),
-        guidance.intervalFlag()); // checks them
+        guidance.intervalFlag()).withGrid(solver, spacing); // checks them
     try (NDManager m = NDManager.newBaseManager(global.start());
         LoadedModel model = source.load(m, true)) {
       if (guidance.given() && model.numClasses() == 0) {
@@ -75,14 +83,18 @@ final class ExportCommand implements Callable<Integer> {
     RecommendedSampling from = source != null ? source : new RecommendedSampling();
     String name = given.sampler != null ? given.sampler
         : from.sampler != null ? from.sampler : SamplerOptions.DEFAULT_SAMPLER;
-    // The source's steps belong to the source's sampler.
+    // The source's steps, solver and grid belong to the source's sampler.
+    boolean same = name.equals(from.sampler);
     Integer n = given.steps != null ? given.steps
-        : name.equals(from.sampler) && from.steps != null ? from.steps
+        : same && from.steps != null ? from.steps
         : SamplerOptions.defaultSteps(name);
+    String solver = !name.equals("ode") ? null : given.solver != null ? given.solver
+        : same ? from.solver : null;
+    String spacing = given.spacing != null ? given.spacing : same ? from.spacing : null;
     Double s = !conditional ? null : given.guidance != null ? given.guidance
         : from.guidance != null ? from.guidance : 1.0;
     double[] interval = !conditional ? null : given.guidanceInterval != null
         ? given.guidanceInterval : from.guidanceInterval;
-    return new RecommendedSampling(name, n, s, interval);
+    return new RecommendedSampling(name, n, s, interval).withGrid(solver, spacing);
   }
 }

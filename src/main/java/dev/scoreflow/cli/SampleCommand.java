@@ -113,7 +113,7 @@ final class SampleCommand implements Callable<Integer> {
     RecommendedSampling rec = source.model != null
         ? RecommendedSampling.readIfPresent(source.model) : null;
     if (rec != null) {
-      samplerOptions.recommend(rec.sampler, rec.steps);
+      samplerOptions.recommend(rec);
     }
     Sampler s = samplerOptions.create();
     ImageGrid.Grid askedLayout = grid != null ? ImageGrid.parseGrid(grid) : null;
@@ -140,7 +140,7 @@ final class SampleCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager(device);
         LoadedModel model = source.load(manager, !rawWeights)) {
       TrainConfig cfg = model.config();
-      s.check(model.process()); // e.g. ddpm on a kernel process: one line, before any sampling
+      s.check(model.denoiser()); // e.g. ddpm on a kernel process: one line, before any sampling
       boolean isImages = model.network().dataShape().dimension() == 3;
       int[] asked = classes == null ? null : parseClasses(classes, cfg.classNames,
           model.numClasses(), source.path());

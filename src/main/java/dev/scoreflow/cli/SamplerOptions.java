@@ -1,5 +1,6 @@
 package dev.scoreflow.cli;
 
+import dev.scoreflow.checkpoint.RecommendedSampling;
 import dev.scoreflow.sample.DdpmSampler;
 import dev.scoreflow.sample.Sampler;
 import dev.scoreflow.sample.Samplers;
@@ -16,6 +17,8 @@ import picocli.CommandLine.Option;
 public final class SamplerOptions {
   /** The sampler when neither the flag nor a model folder's sampling.json names one. */
   public static final String DEFAULT_SAMPLER = "ddim";
+  static final String DEFAULT_SOLVER = "heun";
+  static final String DEFAULT_SPACING = "uniform";
 
   @Option(names = "--sampler", paramLabel = "ddpm|ddim|ode|sde|dpm++2m",
       description = "Sampler (default: the model folder's recommendation, else " + DEFAULT_SAMPLER
@@ -32,8 +35,9 @@ public final class SamplerOptions {
   @Option(names = "--gamma", defaultValue = "1", description = "sde: sigma = gamma * g, gamma in [0, 1] (default: ${DEFAULT-VALUE}).")
   double gamma;
 
-  @Option(names = "--solver", defaultValue = "heun", paramLabel = "euler|heun|rk4|rk45",
-      description = "ode: solver (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--solver", paramLabel = "euler|heun|rk4|rk45",
+      description = "ode: solver (default: the model folder's recommendation, else "
+          + DEFAULT_SOLVER + ").")
   String solver;
 
   @Option(names = "--rtol", defaultValue = "1e-5", description = "ode rk45: relative tolerance (default: ${DEFAULT-VALUE}).")
@@ -42,9 +46,10 @@ public final class SamplerOptions {
   @Option(names = "--atol", defaultValue = "1e-5", description = "ode rk45: absolute tolerance (default: ${DEFAULT-VALUE}).")
   double atol;
 
-  @Option(names = "--spacing", defaultValue = "uniform", paramLabel = "uniform|quadratic|logsnr|karras",
+  @Option(names = "--spacing", paramLabel = "uniform|quadratic|logsnr|karras",
       description = "Time grid of every sampler (rk45 uses only its ends); karras: rho = 7 in the"
-          + " process's noise scale (default: ${DEFAULT-VALUE}).")
+          + " process's noise scale (default: the model folder's recommendation for its sampler,"
+          + " else " + DEFAULT_SPACING + ").")
   String spacing;
 
   @Option(names = "--variance", defaultValue = "large", paramLabel = "large|posterior",
@@ -65,16 +70,30 @@ public final class SamplerOptions {
     return sampler != null ? sampler : DEFAULT_SAMPLER;
   }
 
+  private String solverName() {
+    return solver != null ? solver : DEFAULT_SOLVER;
+  }
+
   /**
-   * Takes a model folder's recommended sampler and steps (sampling.json) for the flags not
-   * given; recommended steps apply only to the recommended sampler. Nulls change nothing.
+   * Takes a model folder's recommended sampling (sampling.json) for the flags not given: its
+   * sampler, and its steps, solver and spacing only when that sampler is the one used. Nulls
+   * change nothing.
    */
-  public void recommend(String recommendedSampler, Integer recommendedSteps) {
+  public void recommend(RecommendedSampling rec) {
     if (sampler == null) {
-      sampler = recommendedSampler;
+      sampler = rec.sampler;
     }
-    if (steps == null && recommendedSteps != null && samplerName().equals(recommendedSampler)) {
-      steps = recommendedSteps;
+    if (!samplerName().equals(rec.sampler)) {
+      return;
+    }
+    if (steps == null) {
+      steps = rec.steps;
+    }
+    if (solver == null) {
+      solver = rec.solver;
+    }
+    if (spacing == null) {
+      spacing = rec.spacing;
     }
   }
 
@@ -84,10 +103,10 @@ public final class SamplerOptions {
     s.lowerOrderFinal = lowerOrderFinal;
     s.eta = eta;
     s.gamma = gamma;
-    s.solver = solver;
+    s.solver = solverName();
     s.rtol = rtol;
     s.atol = atol;
-    s.spacing = TimeGrid.Spacing.parse(spacing);
+    s.spacing = TimeGrid.Spacing.parse(spacing != null ? spacing : DEFAULT_SPACING);
     switch (variance) {
       case "large":
         s.variance = DdpmSampler.Variance.LARGE;
@@ -118,7 +137,7 @@ public final class SamplerOptions {
 
   /** Steps the sampler will take (each seen by a step observer), or -1 when adaptive (rk45). */
   public int plannedSteps() {
-    return samplerName().equals("ode") && solver.equals("rk45") ? -1 : settings().steps;
+    return samplerName().equals("ode") && solverName().equals("rk45") ? -1 : settings().steps;
   }
 
   /** Whether the sampler injects noise along the way (its paths are not smooth curves). */

@@ -139,7 +139,7 @@ public final class ChunkedSampling {
   public static void run(Sampler sampler, Denoiser denoiser, ChunkPredictor predictors,
       Shape dataShape, double tMin, long seed, Plan plan, NDManager manager, Listener listener)
       throws IOException {
-    sampler.check(denoiser.process());
+    sampler.check(denoiser);
     for (int c = plan.from(); c < plan.to(); c++) {
       try (NDManager m = manager.newSubManager()) {
         Denoiser chunkDenoiser = denoiser.withNetwork(predictors.forChunk(m, plan.first(c),

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.Prediction;
 import dev.scoreflow.tensor.Scalars;
 
 /**
@@ -22,6 +23,12 @@ import dev.scoreflow.tensor.Scalars;
  * first step has no previous x0 and runs at first order; so does the last one when
  * {@code lowerOrderFinal} is set, which steadies sampling with few steps. One network call per
  * step: NFE = steps.
+ *
+ * <p>Where the process has no signal at the start (rectified flow: a(1) = 0, so l = -inf) the
+ * first step has h = inf, and the formula's limit is exp(-h) = 0: x_s = (b_s/b_t) x_t + a_s x0,
+ * DDIM's step again, and r = inf makes the next step's correction vanish. That needs a finite x0
+ * estimate at a = 0, which velocity, x0 and edm networks give and eps networks do not
+ * ({@link #check(Denoiser)}).
  */
 public final class DpmSolverPlusPlus2M extends GridSampler {
   private final int order;
@@ -51,7 +58,23 @@ public final class DpmSolverPlusPlus2M extends GridSampler {
 
   @Override
   public void check(NoiseProcess process) {
-    gaussianWithSignal(process, "dpm++2m");
+    gaussian(process, "dpm++2m");
+  }
+
+  @Override
+  public void check(Denoiser denoiser) {
+    super.check(denoiser);
+    NoiseProcess p = denoiser.process();
+    double tMax = p.tMax();
+    if (!(p.a(tMax) > 0)) {
+      Prediction.Affine x0 = denoiser.combination(tMax, 0, 0, 1);
+      if (!Double.isFinite(x0.x()) || !Double.isFinite(x0.p())) {
+        throw new IllegalArgumentException("--sampler dpm++2m cannot start --process " + p.name()
+            + " at t = " + tMax + " with --prediction " + denoiser.prediction().id()
+            + ": a = 0 there, so its x0 estimate is infinite; use a network trained with"
+            + " --prediction velocity or x0, or --sampler ode or ddim");
+      }
+    }
   }
 
   @Override

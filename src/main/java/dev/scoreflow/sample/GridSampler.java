@@ -22,6 +22,13 @@ public abstract class GridSampler implements Sampler {
     this.spacing = spacing;
   }
 
+  /** The process's check ({@link #check(NoiseProcess)}) and the grid's, before any work. */
+  @Override
+  public void check(Denoiser denoiser) {
+    check(denoiser.process());
+    TimeGrid.check(spacing, denoiser.process());
+  }
+
   /** The update of one run: step k from time t to time s < t; may keep state between steps. */
   protected interface Rule extends AutoCloseable {
     NDArray step(NDArray x, int k, double t, double s);
@@ -39,7 +46,7 @@ public abstract class GridSampler implements Sampler {
   @Override
   public final NDArray sample(Denoiser denoiser, NDArray xStart, double tMin,
       StepObserver observer) {
-    check(denoiser.process());
+    check(denoiser);
     double[] grid = TimeGrid.of(spacing, denoiser.process(), tMin, steps);
     try (Rule rule = rule(denoiser, xStart.getManager())) {
       return StepLoop.overGrid(xStart, grid, rule::step, observer);

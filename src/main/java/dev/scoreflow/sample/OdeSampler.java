@@ -31,6 +31,14 @@ public final class OdeSampler implements Sampler {
         : "ode(" + solver.summary() + ")";
   }
 
+  /** The grid's check, before any work (the ODE itself takes every process). */
+  @Override
+  public void check(Denoiser denoiser) {
+    if (solver.usesGrid()) {
+      TimeGrid.check(spacing, denoiser.process());
+    }
+  }
+
   @Override
   public NDArray sample(Denoiser denoiser, NDArray xStart, double tMin, StepObserver observer) {
     double[] grid = solver.usesGrid()

@@ -21,6 +21,15 @@ public interface Sampler {
   default void check(NoiseProcess process) {}
 
   /**
+   * As {@link #check(NoiseProcess)} for the process and the parameterisation of
+   * {@code denoiser}: what a sampler overrides when it needs more than the process allows (a
+   * finite x0 estimate at the start, say). Called before any sampling.
+   */
+  default void check(Denoiser denoiser) {
+    check(denoiser.process());
+  }
+
+  /**
    * Returns x at tMin. {@code xStart} is not modified or closed; the result is attached to
    * {@code xStart}'s manager. Every intermediate array is closed before the next step.
    */

@@ -39,6 +39,29 @@ public final class TimeGrid {
 
   private TimeGrid() {}
 
+  /**
+   * Refuses, on one line, a spacing the process cannot have at its start: logsnr and karras
+   * space b/a, which must be finite at tMax (rectified flow's is not). For a sampler's check,
+   * before any work; {@link #of} checks the whole range as well.
+   */
+  public static void check(Spacing spacing, NoiseProcess process) {
+    double sMax = process.lambda(process.tMax());
+    if (spacesNoiseScale(spacing) && !Double.isFinite(sMax)) {
+      throw refusal(spacing, process, "to " + sMax + " at its start");
+    }
+  }
+
+  private static boolean spacesNoiseScale(Spacing spacing) {
+    return spacing == Spacing.LOGSNR || spacing == Spacing.KARRAS;
+  }
+
+  private static IllegalArgumentException refusal(Spacing spacing, NoiseProcess process,
+      String range) {
+    return new IllegalArgumentException("--spacing " + spacing.id() + " spaces the noise scale"
+        + " b/a, which --process " + process.name() + " takes " + range
+        + " (it must be positive and finite): use --spacing uniform or quadratic");
+  }
+
   public static double[] of(Spacing spacing, NoiseProcess process, double tMin, int steps) {
     if (steps < 1) {
       throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
@@ -49,11 +72,8 @@ public final class TimeGrid {
     }
     double sMin = process.lambda(tMin);
     double sMax = process.lambda(tMax);
-    if ((spacing == Spacing.LOGSNR || spacing == Spacing.KARRAS)
-        && !(sMin > 0 && Double.isFinite(sMax))) {
-      throw new IllegalArgumentException("--spacing " + spacing.id() + " spaces the noise scale"
-          + " b/a, which --process " + process.name() + " takes from " + sMin + " to " + sMax
-          + " (it must be positive and finite): use --spacing uniform or quadratic");
+    if (spacesNoiseScale(spacing) && !(sMin > 0 && Double.isFinite(sMax))) {
+      throw refusal(spacing, process, "from " + sMin + " to " + sMax);
     }
     double[] t = new double[steps + 1];
     for (int k = 0; k <= steps; k++) {

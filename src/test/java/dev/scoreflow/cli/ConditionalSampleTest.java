@@ -139,6 +139,27 @@ class ConditionalSampleTest {
     line = ok(sample("--model", rec.toString(), "--class", "1", "--n", "4", "--sampler", "ddim",
         "--guidance", "1", "--out", out("r.png")));
     assertTrue(line.contains("ddim(steps=50") && line.contains("NFE 50 "), line);
+    // The solver and the grid are recorded too, and belong to the recommended sampler.
+    Path grid = tmp.resolve("grid");
+    ok(CliTest.run("export", "--model", rec.toString(), "--out", grid.toString(), "--solver",
+        "euler", "--spacing", "quadratic", "--device", "cpu"));
+    RecommendedSampling rg = RecommendedSampling.readIfPresent(grid);
+    assertEquals("euler", rg.solver);
+    assertEquals("quadratic", rg.spacing);
+    assertEquals(7, rg.steps);
+    line = ok(sample("--model", grid.toString(), "--class", "1", "--n", "4", "--out",
+        out("e.png")));
+    assertTrue(line.contains("ode(solver=euler, steps=7, spacing=quadratic)"), line);
+    line = ok(sample("--model", grid.toString(), "--class", "1", "--n", "4", "--spacing",
+        "uniform", "--out", out("e.png")));
+    assertTrue(line.contains("ode(solver=euler, steps=7, spacing=uniform)"), line);
+    line = ok(sample("--model", grid.toString(), "--class", "1", "--n", "4", "--sampler", "ddim",
+        "--steps", "3", "--out", out("e.png")));
+    assertTrue(line.contains("ddim(steps=3, eta=0.0, spacing=uniform)"), line);
+    CliTest.assertOneLineError(CliTest.run("export", "--model", rec.toString(), "--out",
+        tmp.resolve("bad").toString(), "--spacing", "cubic", "--device", "cpu"), "--spacing");
+    CliTest.assertOneLineError(CliTest.run("export", "--model", rec.toString(), "--out",
+        tmp.resolve("bad").toString(), "--solver", "rk5", "--device", "cpu"), "--solver");
     // Re-exported without flags, the recommendation is kept; a folder without one has defaults.
     Path again = tmp.resolve("again");
     ok(CliTest.run("export", "--model", rec.toString(), "--out", again.toString(), "--device",

@@ -49,6 +49,11 @@ class ProcessCliTest {
     assertOneLineError(CliTest.run("sample", "--run", run.toString(), "--sampler", "ode",
         "--spacing", "karras", "--n", "10", "--out", tmp.resolve("y.png").toString()),
         "--spacing karras");
+    // DPM-Solver++ starts at a = 0 from a velocity network's finite x0 (DpmSolverTest).
+    Object[] dpm = CliTest.run("sample", "--run", run.toString(), "--sampler", "dpm++2m",
+        "--spacing", "quadratic", "--steps", "10", "--n", "10", "--out",
+        tmp.resolve("d.png").toString());
+    assertEquals(0, dpm[0], (String) dpm[2]);
   }
 
   /**

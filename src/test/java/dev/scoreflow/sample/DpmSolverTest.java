@@ -1,6 +1,7 @@
 package dev.scoreflow.sample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -15,6 +16,8 @@ import dev.scoreflow.oracle.GaussianMixtureOracle;
 import dev.scoreflow.sample.ode.FixedStepMethod;
 import dev.scoreflow.sample.ode.FixedStepSolver;
 import dev.scoreflow.schedule.NoiseProcess;
+import dev.scoreflow.schedule.Prediction;
+import dev.scoreflow.schedule.RectifiedFlow;
 import dev.scoreflow.schedule.Ve;
 import dev.scoreflow.schedule.VpCosine;
 import dev.scoreflow.schedule.VpLinear;
@@ -130,6 +133,54 @@ class DpmSolverTest {
         assertTrue(sDpm < sDdim - 0.5, p.name() + " dpm++2m must converge faster than DDIM");
       }
     }
+  }
+
+  /**
+   * Rectified flow starts where a = 0, so l = log(a/b) = -inf and the first step has h = inf.
+   * With a velocity network x0 is finite there and the step is DDIM's limit (order 1 equals DDIM
+   * to float32 rounding), and the solver still converges at second order against RK4 with 200
+   * steps, since only its first two steps and its last are first order. An eps network, whose x0 = (x - b
+   * eps)/a is infinite at a = 0, is refused on one line naming the prediction.
+   */
+  @Test
+  void startsRectifiedFlowWhereTheSignalIsZero() {
+    ScoreflowEngine.seed(31);
+    NoiseProcess rf = new RectifiedFlow();
+    GaussianMixtureOracle oracle = GaussianMixtureOracle.gmm8(rf, m);
+    Denoiser velocity =
+        Denoiser.of(oracle.predictor(Prediction.VELOCITY), rf, Prediction.VELOCITY);
+    try (NDManager run = m.newSubManager()) {
+      NDArray x1 = oracle.sampleMarginal(run, 256, rf.tMax());
+      NDArray ref = new OdeSampler(new FixedStepSolver(FixedStepMethod.RK4), 200, UNIFORM)
+          .sample(velocity, x1, 1e-3);
+      NDArray ddim = new DdimSampler(10, 0.0, UNIFORM).sample(velocity, x1, 1e-3);
+      NDArray first = new DpmSolverPlusPlus2M(10, UNIFORM, 1, true).sample(velocity, x1, 1e-3);
+      assertEquals(0.0, maxAbs(first.sub(ddim)) / maxAbs(ddim), 1e-4, "order 1 is DDIM");
+      // Quadratic t steps: a uniform grid's last step, t = 0.1 -> 1e-3, is 4.7 in l and first
+      // order, and it alone makes the error (dpm++2m and DDIM tie at 10 uniform steps).
+      int[] steps = {10, 20, 40, 80};
+      double[] lx = new double[3];
+      double[] ly = new double[3];
+      for (int i = 0; i < steps.length; i++) {
+        double eDdim = rms(new DdimSampler(steps[i], 0.0, QUADRATIC).sample(velocity, x1, 1e-3),
+            ref);
+        double eDpm = rms(new DpmSolverPlusPlus2M(steps[i], QUADRATIC, true)
+            .sample(velocity, x1, 1e-3), ref);
+        System.out.printf("rectified flow, %d quadratic steps: rms error ddim %.3e, dpm++2m %.3e%n",
+            steps[i], eDdim, eDpm);
+        assertTrue(eDpm < eDdim / 3, "dpm++2m must beat DDIM by far at " + steps[i] + " steps");
+        if (i > 0) {
+          lx[i - 1] = Math.log(steps[i]);
+          ly[i - 1] = Math.log(eDpm);
+        }
+      }
+      double slope = OdeOracleTest.slope(lx, ly);
+      System.out.printf("rectified flow: dpm++2m error slope %.2f over 20-80 steps%n", slope);
+      assertTrue(slope < -1.5, "dpm++2m slope " + slope + ", expected about -2");
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DpmSolverPlusPlus2M(10, UNIFORM, true).check(Denoiser.ofEps(oracle, rf)));
+    assertTrue(e.getMessage().contains("--prediction eps"), e.getMessage());
   }
 
   /**

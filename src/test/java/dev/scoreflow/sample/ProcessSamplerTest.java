@@ -87,7 +87,9 @@ class ProcessSamplerTest {
     double heun = ratio(new OdeSampler(new FixedStepSolver(FixedStepMethod.HEUN), 30,
         TimeGrid.Spacing.UNIFORM), v);
     double ddim = ratio(new DdimSampler(50, 0.0, TimeGrid.Spacing.UNIFORM), v);
+    double dpm = ratio(new DpmSolverPlusPlus2M(20, TimeGrid.Spacing.QUADRATIC, true), v);
     assertTrue(euler < 1.2, "rectified flow, ode euler-100: ratio " + euler);
+    assertTrue(dpm < 1.2, "rectified flow, dpm++2m-20 quadratic: ratio " + dpm);
     assertTrue(heun < 1.2, "rectified flow, ode heun-30: ratio " + heun);
     assertTrue(ddim < 1.2, "rectified flow, ddim-50: ratio " + ddim);
     // and too few Euler steps are measurably off: the test can fail
@@ -96,25 +98,38 @@ class ProcessSamplerTest {
     assertTrue(coarse > 1.5, "rectified flow, ode euler-2 should be far off: ratio " + coarse);
   }
 
-  /** The samplers that divide by a(t) or take log(b/a) at the start refuse rectified flow. */
+  /**
+   * The samplers that divide by a(t) at the start refuse rectified flow, and so do the grids
+   * spaced in b/a, in the sampler's check, before any work. DPM-Solver++ starts it from a
+   * velocity network but not from an eps one, whose x0 is infinite at a = 0.
+   */
   @Test
   void samplersThatNeedSignalAtTheStartRefuseRectifiedFlow() {
     Denoiser v = rectifiedFlow(Prediction.VELOCITY);
-    for (String name : List.of("ddpm", "sde", "dpm++2m")) {
+    for (String name : List.of("ddpm", "sde")) {
       Sampler s = Samplers.create(name, new Samplers.Settings());
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> s.check(v.process()), name);
+          () -> s.check(v), name);
       assertTrue(e.getMessage().contains("--sampler " + name)
           && e.getMessage().contains("--process rectified-flow"), e.getMessage());
     }
-    Samplers.Settings karras = new Samplers.Settings();
-    karras.spacing = TimeGrid.Spacing.KARRAS;
-    karras.solver = "euler";
-    try (NDManager run = m.newSubManager()) {
-      NDArray x1 = v.process().samplePrior(run, new Shape(4, 2));
+    Sampler dpm = Samplers.create("dpm++2m", new Samplers.Settings());
+    dpm.check(v);
+    IllegalArgumentException eps = assertThrows(IllegalArgumentException.class,
+        () -> dpm.check(Denoiser.ofEps(GaussianMixtureOracle.gmm8(v.process(), m), v.process())));
+    assertTrue(eps.getMessage().contains("--prediction eps"), eps.getMessage());
+    for (String name : List.of("ode", "ddim", "dpm++2m")) {
+      Samplers.Settings karras = new Samplers.Settings();
+      karras.spacing = TimeGrid.Spacing.KARRAS;
+      karras.solver = "euler";
+      Sampler s = Samplers.create(name, karras);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> Samplers.create("ode", karras).sample(v, x1, T_MIN));
+          () -> s.check(v), name);
       assertTrue(e.getMessage().contains("--spacing karras"), e.getMessage());
+      try (NDManager run = m.newSubManager()) {
+        NDArray x1 = v.process().samplePrior(run, new Shape(4, 2));
+        assertThrows(IllegalArgumentException.class, () -> s.sample(v, x1, T_MIN), name);
+      }
     }
   }
 
@@ -136,9 +151,9 @@ class ProcessSamplerTest {
       GaussianMixtureOracle oracle = GaussianMixtureOracle.gmm8(p, m);
       for (Sampler s : samplers) {
         try {
-          s.check(p);
+          s.check(Denoiser.of(oracle.predictor(Prediction.VELOCITY), p, Prediction.VELOCITY));
         } catch (IllegalArgumentException refused) {
-          continue; // dpm++2m and sde on rectified flow
+          continue; // sde, and dpm++2m's logsnr grid, on rectified flow
         }
         try (NDManager run = m.newSubManager()) {
           NDArray x1 = p.samplePrior(run, new Shape(300, 2));

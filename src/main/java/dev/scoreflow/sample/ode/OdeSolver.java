@@ -1,6 +1,7 @@
 package dev.scoreflow.sample.ode;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /** Integrates an {@link OdeSystem} from grid[0] to grid[last] (either direction). */
 public interface OdeSolver {
@@ -33,6 +34,9 @@ public interface OdeSolver {
    * result is attached to {@code y0}'s manager, which is left untouched.
    */
   NDArray integrate(OdeSystem system, NDArray y0, double[] grid, Observer observer);
+
+  /** The {@code --solver} names. */
+  List<String> NAMES = List.of("euler", "heun", "rk4", "rk45");
 
   /** The solver of a {@code --solver} name; rtol and atol only matter for rk45. */
   static OdeSolver byName(String name, double rtol, double atol) {
