@@ -63,6 +63,25 @@ public final class RecommendedSampling {
     return this;
   }
 
+  /**
+   * These settings (flags given; nulls are gaps) with the gaps filled from {@code base}, a model
+   * folder's recommendation (may be null): its sampler and guidance, and its steps, solver and
+   * spacing only when the sampler is base's, since they belong to that sampler. Applies no
+   * defaults and checks nothing.
+   */
+  public RecommendedSampling filledFrom(RecommendedSampling base) {
+    RecommendedSampling b = base != null ? base : new RecommendedSampling();
+    RecommendedSampling r = new RecommendedSampling();
+    r.sampler = sampler != null ? sampler : b.sampler;
+    boolean same = r.sampler != null && r.sampler.equals(b.sampler);
+    r.steps = steps != null ? steps : same ? b.steps : null;
+    r.solver = solver != null ? solver : same ? b.solver : null;
+    r.spacing = spacing != null ? spacing : same ? b.spacing : null;
+    r.guidance = guidance != null ? guidance : b.guidance;
+    r.guidanceInterval = guidanceInterval != null ? guidanceInterval : b.guidanceInterval;
+    return r;
+  }
+
   /** The settings in {@code dir}/sampling.json, or null when the folder has none. */
   public static RecommendedSampling readIfPresent(Path dir) {
     Path file = dir.resolve(FILE);

@@ -80,21 +80,12 @@ final class ExportCommand implements Callable<Integer> {
   /** The flags given, else the source's recommendation, else the defaults of `sample`. */
   static RecommendedSampling recommendation(RecommendedSampling given, RecommendedSampling source,
       boolean conditional) {
-    RecommendedSampling from = source != null ? source : new RecommendedSampling();
-    String name = given.sampler != null ? given.sampler
-        : from.sampler != null ? from.sampler : SamplerOptions.DEFAULT_SAMPLER;
-    // The source's steps, solver and grid belong to the source's sampler.
-    boolean same = name.equals(from.sampler);
-    Integer n = given.steps != null ? given.steps
-        : same && from.steps != null ? from.steps
-        : SamplerOptions.defaultSteps(name);
-    String solver = !name.equals("ode") ? null : given.solver != null ? given.solver
-        : same ? from.solver : null;
-    String spacing = given.spacing != null ? given.spacing : same ? from.spacing : null;
-    Double s = !conditional ? null : given.guidance != null ? given.guidance
-        : from.guidance != null ? from.guidance : 1.0;
-    double[] interval = !conditional ? null : given.guidanceInterval != null
-        ? given.guidanceInterval : from.guidanceInterval;
-    return new RecommendedSampling(name, n, s, interval).withGrid(solver, spacing);
+    RecommendedSampling r = given.filledFrom(source);
+    String name = r.sampler != null ? r.sampler : SamplerOptions.DEFAULT_SAMPLER;
+    Integer n = r.steps != null ? r.steps : SamplerOptions.defaultSteps(name);
+    String solver = name.equals("ode") ? r.solver : null;
+    Double s = !conditional ? null : r.guidance != null ? r.guidance : 1.0;
+    double[] interval = conditional ? r.guidanceInterval : null;
+    return new RecommendedSampling(name, n, s, interval).withGrid(solver, r.spacing);
   }
 }

@@ -80,21 +80,16 @@ public final class SamplerOptions {
    * change nothing.
    */
   public void recommend(RecommendedSampling rec) {
-    if (sampler == null) {
-      sampler = rec.sampler;
-    }
-    if (!samplerName().equals(rec.sampler)) {
-      return;
-    }
-    if (steps == null) {
-      steps = rec.steps;
-    }
-    if (solver == null) {
-      solver = rec.solver;
-    }
-    if (spacing == null) {
-      spacing = rec.spacing;
-    }
+    RecommendedSampling given = new RecommendedSampling();
+    given.sampler = sampler;
+    given.steps = steps;
+    given.solver = solver;
+    given.spacing = spacing;
+    RecommendedSampling r = given.filledFrom(rec);
+    sampler = r.sampler;
+    steps = r.steps;
+    solver = r.solver;
+    spacing = r.spacing;
   }
 
   Samplers.Settings settings() {
