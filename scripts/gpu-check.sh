@@ -134,8 +134,10 @@ if [ "$kind" = cpu ]; then tol2=0; toli=0; else tol2=1e30; toli=1e30; fi
 sample_pair gmm8 "$tol2" --model "$root/models/gmm8-mlp" --sampler ddim --steps 50 --n 5000
 sample_pair mnist "$toli" --model "$root/models/mnist-unet-s" --sampler ddim \
   --steps "$ddim_steps" --grid 4x4
-# the class-conditional model with its recommended sampling (sampling.json), one row per digit
+# the class-conditional models with their recommended sampling (sampling.json), one row per class
 sample_pair mnist-cond "$toli" --model "$root/models/mnist-cond" --class all --grid 10x2
+sample_pair fashion-mnist-cond "$toli" --model "$root/models/fashion-mnist-cond" --class all \
+  --grid 10x2
 
 # 3. gmm8: 200 steps twice, and 100 + resume + 100
 g=(train --device "$device" --data gmm8 --seed 1 --log-every 50)
