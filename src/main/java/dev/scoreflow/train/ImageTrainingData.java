@@ -208,13 +208,9 @@ public final class ImageTrainingData implements TrainingData {
     for (int i = 0; i < n; i++) {
       asLong[i] = perm[i];
     }
-    NDArray indices = cacheManager.create(asLong);
-    NDArray flips = dataset.randomFlip() ? cacheManager.create(flips(seed, epoch, n)) : null;
-    // Made during a training step's NDScope, they must outlive it: the cache owns them.
-    NDScope.unregister(indices);
-    if (flips != null) {
-      NDScope.unregister(flips);
-    }
+    NDArray indices = torchOwned(cacheManager.create(asLong));
+    NDArray flips = dataset.randomFlip() ? torchOwned(cacheManager.create(flips(seed, epoch, n)))
+        : null;
     EpochOrder order = new EpochOrder(indices, flips);
     cache.put(epoch, order);
     while (cache.size() > CACHED_EPOCHS) {
@@ -227,6 +223,20 @@ public final class ImageTrainingData implements TrainingData {
       }
     }
     return order;
+  }
+
+  /**
+   * A copy of {@code created} in memory PyTorch owns, registered with no NDScope (made during a
+   * training step's scope, the cache owns it). On the CPU, {@code create(javaArray)} wraps a
+   * direct buffer that only the returned array keeps alive (docs/djl.md, "Arrays made from Java
+   * arrays"); the batches are views of these orders, and a batch spanning more epochs than the
+   * cache holds evicts an order while its view is still in use.
+   */
+  private static NDArray torchOwned(NDArray created) {
+    NDArray owned = created.duplicate();
+    created.close();
+    NDScope.unregister(owned);
+    return owned;
   }
 
   /** Releases the cached orders and the data set. */

@@ -317,4 +317,27 @@ class ImageTrainingDataTest {
         .getMessage();
     assertTrue(u.contains("'mnst'") && u.contains("mnist") && u.contains("gmm8"), u);
   }
+
+  /**
+   * A batch's indices stay right after the epoch order they were sliced from has left the cache
+   * and the garbage collector has run (docs/djl.md, trap 7). On the CPU an order made from a Java
+   * array lives in a direct buffer that a slice does not keep alive; later orders of the same
+   * size then reuse the freed memory, and the slice reads their numbers.
+   */
+  @Test
+  void indicesSurviveTheirEpochOrderLeavingTheCache() throws InterruptedException {
+    try (NDManager m = TestEngine.manager(0)) {
+      ImageTrainingData data = new ImageTrainingData(tiny(m, false), 7);
+      NDArray first = data.indices(m, 0, N); // all of epoch 0: a slice of its cached order
+      long[] expected = Arrays.stream(ImageTrainingData.permutation(7, 0, N)).asLongStream().toArray();
+      for (int round = 0; round < 20; round++) {
+        System.gc();
+        Thread.sleep(20);
+        for (long step = 1 + 100L * round; step <= 100L * (round + 1); step++) {
+          data.indices(m, step, N).close(); // epoch `step`: evicts the older orders
+        }
+      }
+      assertArrayEquals(expected, first.toLongArray());
+    }
+  }
 }
