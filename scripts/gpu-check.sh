@@ -31,6 +31,9 @@ esac
 
 work="${GPU_CHECK_DIR:-$(mktemp -d -t scoreflow-gpu-check.XXXXXX)}"
 mkdir -p "$work"
+# A reused GPU_CHECK_DIR still holds the training runs of the last check, which `train` would
+# refuse to overwrite: remove those (and only those) first.
+rm -rf "$work/gmm8-a" "$work/gmm8-b" "$work/gmm8-c" "$work/unet-a" "$work/unet-b"
 sf="$root/scripts/scoreflow"
 fixture="$root/src/test/resources/mnist-300"
 # On the CPU (CI: 2 cores) the image parts are cut down so the whole check takes a few minutes.
